@@ -18,6 +18,8 @@ static int cli_version(int argc, char **argv)
 }
 
 static const struct cli_command commands[] = {
+	{"log", cli_log, "create a log, append to it, print proofs"},
+	{"verify", cli_verify, "audit a log from a directory or a URL"},
 	{"version", cli_version, "print the version"},
 };
 

@@ -56,7 +56,10 @@ uint64_t log_size(struct log *log);
 const struct note_verifier *log_verifier(struct log *log);
 
 /* Called once per entry, from the sequencer's thread, after its batch is
- * durable (rc == 0, index set) or has failed (rc < 0). */
+ * durable (rc == 0, index set) or has failed (rc < 0).  It must not wait on
+ * the log (log_submit, log_flush, log_close, or log_submit_async, which may
+ * block on a full queue): the sequencer is the thread that would end the
+ * wait. */
 typedef void (*log_ack_cb)(void *ctx, int rc, uint64_t index);
 
 /*

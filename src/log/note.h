@@ -61,7 +61,8 @@ struct note_sig {
 	char name[NOTE_NAME_MAX + 1];
 	uint32_t id;
 	uint8_t blob[128]; /* decoded signature after the key ID */
-	size_t blob_len;
+	size_t blob_len;    /* 0 for an unknown key's signature longer than
+			       blob (e.g. ML-DSA): kept, never checked */
 	int verified;       /* set by note_open for known keys */
 	uint8_t alg;        /* of the verifier that checked it, else 0 */
 	uint64_t timestamp; /* cosignature/v1 time, when alg is 0x04 */
