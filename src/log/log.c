@@ -81,24 +81,6 @@
 
 /* ---- the edge's arithmetic. */
 
-void log_edge_subtree(const struct log_hash *h, unsigned n,
-		      struct log_hash *out)
-{
-	struct log_hash tmp[LOG_TILE_WIDTH / 2];
-	unsigned i;
-
-	if (n == 1) {
-		*out = h[0];
-		return;
-	}
-	/* RFC 9162 §2.1.1: a perfect subtree hashes pairwise level by level. */
-	for (i = 0; i < n / 2; i++)
-		log_hash_node(&tmp[i], &h[2 * i], &h[2 * i + 1]);
-	for (n /= 2; n > 1; n /= 2)
-		for (i = 0; i < n / 2; i++)
-			log_hash_node(&tmp[i], &tmp[2 * i], &tmp[2 * i + 1]);
-	*out = tmp[0];
-}
 
 void log_edge_root(const struct log_edge *e, struct log_hash *root)
 {
@@ -120,7 +102,7 @@ void log_edge_root(const struct log_edge *e, struct log_hash *root)
 		unsigned rem = e->w[level];
 		while (rem) {
 			unsigned k = rem & (~rem + 1), start = rem - k;
-			log_edge_subtree(e->h[level] + start, k, &peak);
+			log_tree_perfect_root(e->h[level] + start, k, &peak);
 			if (have) {
 				log_hash_node(&t, &peak, &acc);
 				acc = t;
@@ -652,7 +634,7 @@ static int recover_edge(struct log *log, const struct log_checkpoint *cp,
 		rc = read_tile(log, &t, size, mine, err);
 		if (rc)
 			goto out;
-		log_edge_subtree(mine, LOG_TILE_WIDTH, &got);
+		log_tree_perfect_root(mine, LOG_TILE_WIDTH, &got);
 		if (nfull % LOG_TILE_WIDTH != 0) {
 			want = &e->h[level + 1][(nfull - 1) % LOG_TILE_WIDTH];
 			pt.width = e->w[level + 1];
@@ -934,7 +916,7 @@ static void set_options(struct log *log, const struct log_options *opt)
 	if (opt)
 		log->opt = *opt;
 	if (log->opt.batch_max == 0)
-		log->opt.batch_max = 1024;
+		log->opt.batch_max = 4096;
 	if (log->opt.batch_max > LOG_BATCH_MAX_LIMIT)
 		log->opt.batch_max = LOG_BATCH_MAX_LIMIT;
 	if (log->opt.batch_delay_ms == 0)

@@ -32,7 +32,7 @@
 struct log; /* opaque */
 
 struct log_options {
-	size_t batch_max;         /* entries per batch; 0 picks 1024 */
+	size_t batch_max;         /* entries per batch; 0 picks 4096 */
 	unsigned batch_delay_ms;  /* longest wait for a batch to fill; 0: 2 */
 	size_t queue_max_bytes;   /* submitters block past this; 0: 64 MiB */
 };

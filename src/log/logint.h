@@ -102,9 +102,6 @@ struct log {
 
 /* ---- log.c: the edge's arithmetic, shared with the sequencer. */
 
-/* MTH of n = 2^k consecutive hashes (n <= 256). */
-void log_edge_subtree(const struct log_hash *h, unsigned n,
-		      struct log_hash *out);
 /* The root of the tree the edge describes (RFC 9162 §2.1.1). */
 void log_edge_root(const struct log_edge *e, struct log_hash *root);
 /* Make dst a copy of src (bundle included); PX_ENOMEM. */

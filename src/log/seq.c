@@ -354,7 +354,7 @@ static int edge_push_leaf(struct log *log, struct log_edge *e,
 		    batch_add_file(log, b, &t, full, LOG_TILE_BYTES, full, err);
 		if (rc)
 			return rc;
-		log_edge_subtree(e->h[level], LOG_TILE_WIDTH, &hash);
+		log_tree_perfect_root(e->h[level], LOG_TILE_WIDTH, &hash);
 		e->w[level] = 0;
 		e->n[level]++;
 	}

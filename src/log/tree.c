@@ -499,3 +499,22 @@ void log_mem_tree_reader(struct log_mem_tree *t, struct log_hash_reader *r)
 	r->read = mem_read;
 	r->ctx = t;
 }
+
+void log_tree_perfect_root(const struct log_hash *in, unsigned n,
+			   struct log_hash *out)
+{
+	struct log_hash tmp[128];
+	unsigned i;
+
+	if (n == 1) {
+		*out = in[0];
+		return;
+	}
+	/* RFC 9162 §2.1.1: a perfect subtree hashes pairwise level by level. */
+	for (i = 0; i < n / 2; i++)
+		log_hash_node(&tmp[i], &in[2 * i], &in[2 * i + 1]);
+	for (n /= 2; n > 1; n /= 2)
+		for (i = 0; i < n / 2; i++)
+			log_hash_node(&tmp[i], &tmp[2 * i], &tmp[2 * i + 1]);
+	*out = tmp[0];
+}

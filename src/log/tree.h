@@ -75,6 +75,13 @@ int log_tree_verify_consistency(uint64_t m, uint64_t size,
 				struct px_err *err);
 
 /*
+ * MTH of n hashes, n a power of two no larger than 256: a perfect subtree
+ * hashed pairwise level by level (RFC 9162 §2.1.1).  Allocates nothing.
+ */
+void log_tree_perfect_root(const struct log_hash *in, unsigned n,
+			   struct log_hash *out);
+
+/*
  * An in-memory tree over a list of leaf hashes, for tests and small tools:
  * the reader computes every subtree from the leaves.
  */

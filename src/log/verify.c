@@ -35,6 +35,7 @@
 
 #include "log/hash.h"
 #include "log/tile.h"
+#include "log/tree.h"
 
 #include <string.h>
 
@@ -62,24 +63,6 @@ struct verifier {
 	struct log_verify_result *res;
 };
 
-/* MTH of n hashes, n a power of two <= 256 (a perfect subtree). */
-static void perfect_root(const struct log_hash *in, unsigned n,
-			 struct log_hash *out)
-{
-	struct log_hash tmp[LOG_TILE_WIDTH / 2];
-	unsigned i;
-
-	if (n == 1) {
-		*out = in[0];
-		return;
-	}
-	for (i = 0; i < n / 2; i++)
-		log_hash_node(&tmp[i], &in[2 * i], &in[2 * i + 1]);
-	for (n /= 2; n > 1; n /= 2)
-		for (i = 0; i < n / 2; i++)
-			log_hash_node(&tmp[i], &tmp[2 * i], &tmp[2 * i + 1]);
-	*out = tmp[0];
-}
 
 /*
  * Append to edge[] the perfect subtrees of a row of n < 256 hashes, largest
@@ -93,7 +76,7 @@ static void row_edge(const struct log_hash *h, unsigned n,
 	for (bit = LOG_TILE_WIDTH / 2; bit > 0; bit /= 2) {
 		if (!(n & bit))
 			continue;
-		perfect_root(h + off, bit, &edge[(*nedge)++]);
+		log_tree_perfect_root(h + off, bit, &edge[(*nedge)++]);
 		off += bit;
 	}
 }
@@ -263,7 +246,7 @@ static int push(struct verifier *v, int level, const struct log_hash *h,
 		rc = compare_tile(v, &t, path, row->h, NULL, err);
 		if (rc)
 			return rc;
-		perfect_root(row->h, LOG_TILE_WIDTH, &root);
+		log_tree_perfect_root(row->h, LOG_TILE_WIDTH, &root);
 		row->n = 0;
 		row->tiles++;
 		h = &root;
@@ -433,7 +416,7 @@ int log_verify(struct log_source *src, const struct log_verify_opts *opts,
 				break;
 		}
 		if (t.width == LOG_TILE_WIDTH) {
-			perfect_root(leaves, LOG_TILE_WIDTH, &root);
+			log_tree_perfect_root(leaves, LOG_TILE_WIDTH, &root);
 			rc = push(v, 1, &root, err);
 			if (rc)
 				break;
