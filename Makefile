@@ -6,10 +6,10 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 
 # Debian 12 packages the build, the tests and the demo need.
-DEPS = gcc make meson ninja-build pkg-config python3 python3-pytest \
+DEPS = gcc make meson ninja-build pkg-config python3 python3-pytest python3-yaml \
        libsodium-dev libssl-dev libcurl4-openssl-dev libjansson-dev \
-       libsqlite3-dev libmicrohttpd-dev libicu-dev libcsv-dev \
-       golang-go golang-golang-x-mod-dev openssl curl
+       libsqlite3-dev libmicrohttpd-dev libicu-dev libcsv-dev gdal-bin \
+       golang-go golang-golang-x-mod-dev openssl curl chromium nodejs
 FUZZ_DEPS = clang libclang-rt-14-dev
 
 .PHONY: all deps build check demo bench fuzz clean
@@ -27,7 +27,7 @@ check: deps
 	sh tests/check.sh $(BUILD) $(ASAN_BUILD)
 
 demo: build
-	sh tools/demo.sh $(BUILD)
+	sh tools/serve-demo.sh $(BUILD)
 
 bench: build
 	sh bench/run.sh $(BUILD)

@@ -29,5 +29,21 @@ int cli_wants_help(int argc, char **argv);
 
 int cli_log(int argc, char **argv);
 int cli_verify(int argc, char **argv);
+/* The record commands (cli_record.c). */
+int cli_init(int argc, char **argv);
+int cli_party(int argc, char **argv);
+int cli_add(int argc, char **argv);
+int cli_revise(int argc, char **argv);
+int cli_withdraw(int argc, char **argv);
+int cli_show(int argc, char **argv);
+int cli_list(int argc, char **argv);
+int cli_search(int argc, char **argv);
+int cli_compare(int argc, char **argv);
+int cli_reindex(int argc, char **argv);
+
+/* The server and its accounts (cli_serve.c). */
+int cli_serve(int argc, char **argv);
+int cli_user(int argc, char **argv);
+int cli_token(int argc, char **argv);
 
 #endif

@@ -4,6 +4,7 @@
  * errors the same way.
  */
 #include "cli.h"
+#include "cli_io.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,8 +19,23 @@ static int cli_version(int argc, char **argv)
 }
 
 static const struct cli_command commands[] = {
+	{"init", cli_init, "create a data directory (log, store, keys)"},
+	{"party", cli_party, "register parties, list them, show one"},
+	{"add", cli_add, "file a new record (validate, sign, append)"},
+	{"revise", cli_revise, "file a new revision of a record"},
+	{"withdraw", cli_withdraw, "withdraw a record, giving the reason"},
+	{"show", cli_show, "show a record and its history"},
+	{"list", cli_list, "list the records of a kind"},
+	{"search", cli_search, "search every text and name, in any script"},
+	{"compare", cli_compare, "where the accounts of an event disagree"},
+	{"reindex", cli_reindex, "rebuild the store from the log"},
+	{"import", cli_import, "import ACLED, UCDP GED, GeoNames or JSONL"},
+	{"export", cli_export, "export JSONL, ACLED, UCDP GED or GeoJSON"},
 	{"log", cli_log, "create a log, append to it, print proofs"},
 	{"verify", cli_verify, "audit a log from a directory or a URL"},
+	{"serve", cli_serve, "serve the record over HTTP (API, log, web UI)"},
+	{"user", cli_user, "add, list and disable the server's users"},
+	{"token", cli_token, "add and revoke API tokens"},
 	{"version", cli_version, "print the version"},
 };
 

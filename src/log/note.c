@@ -311,8 +311,10 @@ static int parse_key_fields(const char *text, size_t len, const char *what,
 				 "<name>+<key ID>+<key>)",
 				 what);
 	nlen = (size_t)(p1 - text);
-	if ((rc = check_name(text, nlen, err)) != 0)
-		return px_err_prefix(err, "%s", what);
+	if ((rc = check_name(text, nlen, err)) != 0) {
+		px_err_prefix(err, "%s", what);
+		return rc;
+	}
 	p2 = memchr(p1 + 1, '+', len - nlen - 1);
 	if (!p2)
 		return px_errorf(err, PX_EINVAL,
@@ -557,8 +559,10 @@ static int parse_sig_line(const char *p, size_t n, size_t line,
 				 "signature",
 				 line);
 	nlen = (size_t)(sp - p);
-	if ((rc = check_name(p, nlen, err)) != 0)
-		return px_err_prefix(err, "note line %zu", line);
+	if ((rc = check_name(p, nlen, err)) != 0) {
+		px_err_prefix(err, "note line %zu", line);
+		return rc;
+	}
 	b64 = sp + 1;
 	blen = n - nlen - 1;
 	cap = blen / 4 * 3 + 3;
@@ -785,8 +789,10 @@ int note_sign(const char *text, size_t len, const struct note_signer *signers,
 					 signers[i].name, signers[i].id,
 					 signers[i].alg);
 		if ((rc = check_name(signers[i].name, strlen(signers[i].name),
-				     err)) != 0)
-			return px_err_prefix(err, "signer %zu", i + 1);
+				     err)) != 0) {
+			px_err_prefix(err, "signer %zu", i + 1);
+			return rc;
+		}
 	}
 	/* Refuse to make a note nobody could open (note_open's limit). */
 	total = len + 1;
@@ -1031,8 +1037,11 @@ int log_checkpoint_open(const uint8_t *msg, size_t len,
 	}
 	rc = note_open(msg, len, all, nall, &n, err);
 	px_free(all);
-	if (rc)
-		return px_err_prefix(err, "checkpoint");
+	if (rc) {
+		px_err_prefix(err,
+			      "checkpoint"); /* keeps rc when err is NULL */
+		return rc;
+	}
 
 	if (!sig_by(&n, log_key)) {
 		rc =

@@ -69,6 +69,15 @@ int px_b64_decode(uint8_t *out, size_t outcap, size_t *outlen, const char *in,
 	*outlen = 0;
 	if (inlen == 0 || inlen % 4 != 0)
 		return PX_EINVAL;
+	/* libsodium's decoder takes any byte above 0x7f for a digit: check the
+	 * RFC 4648 §4 alphabet first ('=' only as the last one or two). */
+	for (size_t i = 0; i < inlen; i++) {
+		unsigned char c = (unsigned char)in[i];
+		int digit = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			    (c >= '0' && c <= '9') || c == '+' || c == '/';
+		if (!digit && !(c == '=' && i >= inlen - 2))
+			return PX_EINVAL;
+	}
 	if (sodium_base642bin(out, outcap, in, inlen, NULL, &n, &end,
 			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    end != in + inlen)

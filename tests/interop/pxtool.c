@@ -341,7 +341,7 @@ static void stored_release(struct stored_tree *t)
 {
 	int l;
 
-	for (l = 0; l < t->nlevels; l++)
+	for (l = 0; l < 64; l++)
 		px_free(t->level[l]);
 	memset(t, 0, sizeof(*t));
 }

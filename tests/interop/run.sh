@@ -1,9 +1,9 @@
 #!/bin/sh
 # run.sh PXTOOL PARALLAX BUILDDIR - the interop test: builds the Go checker
 # (go/src/pxinterop, against Debian's golang.org/x/mod in GOPATH mode, so
-# nothing is downloaded) and runs it against pxtool.  When the parallax
-# binary has `log init` and `log append`, it also writes a real log and has
-# Go audit it.  Ends with "N passed, N failed".
+# nothing is downloaded) and runs it against pxtool, then writes a real
+# log with `parallax log init` / `log append` and has Go audit it.  Ends
+# with "N passed, N failed".
 set -u
 pxtool=${1:?usage: run.sh PXTOOL PARALLAX BUILDDIR}
 parallax=${2:?usage: run.sh PXTOOL PARALLAX BUILDDIR}
@@ -36,31 +36,30 @@ GOPATH="$here/go:/usr/share/gocode" GOCACHE="$build/gocache" \
 	fail "building the Go checker failed"
 
 set -- -pxtool "$pxtool" -work "$work"
-if "$parallax" log init --help >/dev/null 2>&1 &&
-   "$parallax" log append --help >/dev/null 2>&1; then
-	log="$work/realdata"
-	"$parallax" log init "$log" --origin example.com/interop >/dev/null ||
-		fail "parallax log init failed"
-	# Three appends (short entries; 4000-byte ones in batches of 3; short
-	# ones in batches of 64), keeping the checkpoint after each of the
-	# first two: the final tree must extend them.
-	cp "$log/log/checkpoint" "$work/checkpoint.0" || fail "no checkpoint after init"
-	i=0
-	while [ $i -lt 300 ]; do echo "entry $i"; i=$((i + 1)); done |
-		"$parallax" log append "$log" >/dev/null ||
-		fail "parallax log append failed"
-	cp "$log/log/checkpoint" "$work/checkpoint.1"
-	head -c 70000 /dev/zero | tr '\0' 'a' | fold -w 4000 |
-		"$parallax" log append "$log" --batch 3 >/dev/null ||
-		fail "parallax log append failed"
-	cp "$log/log/checkpoint" "$work/checkpoint.2"
-	i=0
-	while [ $i -lt 500 ]; do echo "more $i"; i=$((i + 1)); done |
-		"$parallax" log append "$log" --batch 64 >/dev/null ||
-		fail "parallax log append failed"
-	set -- "$@" -log "$log" \
-		-older "$work/checkpoint.0,$work/checkpoint.1,$work/checkpoint.2"
-else
-	echo "interop: parallax has no 'log init'/'log append' yet; real-log audit skipped"
-fi
+[ -x "$parallax" ] || fail "parallax not found at $parallax"
+"$parallax" log init --help >/dev/null 2>&1 &&
+	"$parallax" log append --help >/dev/null 2>&1 ||
+	fail "'$parallax log init' / 'log append' are missing: cannot write a real log"
+log="$work/realdata"
+"$parallax" log init "$log" --origin example.com/interop >/dev/null ||
+	fail "parallax log init failed"
+# Three appends (short entries; 4000-byte ones in batches of 3; short
+# ones in batches of 64), keeping the checkpoint before each append:
+# the final tree must extend all three.
+cp "$log/log/checkpoint" "$work/checkpoint.0" || fail "no checkpoint after init"
+i=0
+while [ $i -lt 300 ]; do echo "entry $i"; i=$((i + 1)); done |
+	"$parallax" log append "$log" >/dev/null ||
+	fail "parallax log append failed"
+cp "$log/log/checkpoint" "$work/checkpoint.1"
+head -c 70000 /dev/zero | tr '\0' 'a' | fold -w 4000 |
+	"$parallax" log append "$log" --batch 3 >/dev/null ||
+	fail "parallax log append failed"
+cp "$log/log/checkpoint" "$work/checkpoint.2"
+i=0
+while [ $i -lt 500 ]; do echo "more $i"; i=$((i + 1)); done |
+	"$parallax" log append "$log" --batch 64 >/dev/null ||
+	fail "parallax log append failed"
+set -- "$@" -log "$log" \
+	-older "$work/checkpoint.0,$work/checkpoint.1,$work/checkpoint.2"
 "$build/pxinterop" "$@"

@@ -53,11 +53,11 @@ static void load_go_keys(void)
 	CHECK_EQ_INT(rc, 0);
 }
 
-/* A px_buf holding a+b+c (NUL-terminated). */
+/* A new string a+b+c (px_free it). */
 static char *cat3(const char *a, const char *b, const char *c)
 {
 	size_t na = strlen(a), nb = strlen(b), nc = strlen(c);
-	char *s = malloc(na + nb + nc + 1);
+	char *s = px_malloc(na + nb + nc + 1);
 
 	memcpy(s, a, na);
 	memcpy(s + na, b, nb);
@@ -130,7 +130,7 @@ TEST(go_sign_vector)
 		     PX_EINVAL);
 	CHECK_EQ_INT(b.len, 0);
 	px_buf_release(&b);
-	free(want);
+	px_free(want);
 	note_signer_wipe(&peter_signer);
 }
 
@@ -142,7 +142,7 @@ TEST(go_open_vectors)
 	char *msg = cat3(go_text, "\n", peter_sig), *two;
 
 	load_go_keys();
-	two = malloc(strlen(msg) + strlen(enoch_sig) + 1);
+	two = px_malloc(strlen(msg) + strlen(enoch_sig) + 1);
 	memcpy(two, msg, strlen(msg));
 	memcpy(two + strlen(msg), enoch_sig, strlen(enoch_sig) + 1);
 
@@ -180,8 +180,8 @@ TEST(go_open_vectors)
 	CHECK_EQ_INT(open_rc(msg, both, 2, &err), PX_EINVAL);
 	CHECK(strstr(err.msg, "more than one verifier") != NULL);
 
-	free(two);
-	free(msg);
+	px_free(two);
+	px_free(msg);
 	note_signer_wipe(&peter_signer);
 }
 
@@ -223,14 +223,14 @@ TEST(bad_signature)
 	CHECK_EQ_INT(open_rc(msg, &peter, 1, &err), PX_EVERIFY);
 	CHECK(strstr(err.msg, "line 4") != NULL);
 	CHECK(strstr(err.msg, "'PeterNeumann+c74f20a3'") != NULL);
-	free(msg);
+	px_free(msg);
 
 	/* A flipped character of the text. */
 	msg = cat3(go_text, "\n", peter_sig);
 	msg[3] ^= 1;
 	CHECK_EQ_INT(open_rc(msg, &peter, 1, &err), PX_EVERIFY);
 	CHECK(strstr(err.msg, "does not verify") != NULL);
-	free(msg);
+	px_free(msg);
 
 	/* A known key's bad signature fails the note even if another known
 	 * key's signature verifies. */
@@ -246,9 +246,9 @@ TEST(bad_signature)
 			CHECK_EQ_INT(open_rc(m2, both, 2, &err), PX_EVERIFY);
 			CHECK(strstr(err.msg, "line 5") != NULL);
 			CHECK(strstr(err.msg, "EnochRoot") != NULL);
-			free(m2);
+			px_free(m2);
 		}
-		free(msg);
+		px_free(msg);
 	}
 }
 
@@ -260,7 +260,7 @@ TEST(unknown_key_only)
 	load_go_keys();
 	CHECK_EQ_INT(open_rc(msg, &peter, 1, &err), PX_EVERIFY);
 	CHECK(strstr(err.msg, "'EnochRoot+af0cfe78'") != NULL);
-	free(msg);
+	px_free(msg);
 }
 
 TEST(key_id_matches_wrong_name)
@@ -277,14 +277,14 @@ TEST(key_id_matches_wrong_name)
 	load_go_keys();
 	CHECK_EQ_INT(open_rc(msg, &peter, 1, &err), PX_EVERIFY);
 	CHECK(strstr(err.msg, "no signature by a known key") != NULL);
-	free(msg);
+	px_free(msg);
 
 	/* Same name, different key ID: also unknown. */
 	other_id = peter;
 	other_id.id ^= 1;
 	msg = cat3(go_text, "\n", peter_sig);
 	CHECK_EQ_INT(open_rc(msg, &other_id, 1, &err), PX_EVERIFY);
-	free(msg);
+	px_free(msg);
 }
 
 TEST(truncated_notes)
@@ -313,7 +313,7 @@ TEST(truncated_notes)
 			     PX_EINVAL);
 	}
 	CHECK(strstr(err.msg, "newline") != NULL);
-	free(msg);
+	px_free(msg);
 }
 
 TEST(go_malformed_messages)
@@ -338,13 +338,13 @@ TEST(go_malformed_messages)
 	msgs[6] = cat3(go_text, "\n", peter_sig);
 	{
 		char *t = cat3(msgs[3], "\n", peter_sig);
-		free(msgs[3]);
+		px_free(msgs[3]);
 		msgs[3] = t;
 		t = cat3(msgs[4], "\n", peter_sig);
-		free(msgs[4]);
+		px_free(msgs[4]);
 		msgs[4] = t;
 		t = cat3(msgs[6], "Unexpected line.\n", "");
-		free(msgs[6]);
+		px_free(msgs[6]);
 		msgs[6] = t;
 	}
 	for (i = 0; i < PX_ARRAY_LEN(msgs); i++) {
@@ -352,7 +352,7 @@ TEST(go_malformed_messages)
 		if (rc != PX_EINVAL)
 			fprintf(stderr, "message %zu: rc %d\n", i, rc);
 		CHECK_EQ_INT(rc, PX_EINVAL);
-		free(msgs[i]);
+		px_free(msgs[i]);
 	}
 }
 
@@ -379,14 +379,14 @@ TEST(control_characters_and_utf8)
 		CHECK_EQ_INT(note_sign(texts[i], strlen(texts[i]),
 				       &peter_signer, 1, &b, &err),
 			     PX_EINVAL);
-		free(msg);
+		px_free(msg);
 	}
 	/* The error names the line and column. */
 	{
 		char *msg = cat3("ok\nalso ok\nbad\x02\n", "\n", peter_sig);
 		CHECK_EQ_INT(open_rc(msg, &peter, 1, &err), PX_EINVAL);
 		CHECK(strstr(err.msg, "line 3, column 4") != NULL);
-		free(msg);
+		px_free(msg);
 	}
 	/* DEL (0x7f) and non-ASCII text are allowed; they round-trip. */
 	{
@@ -438,7 +438,7 @@ TEST(bad_base64)
 			fprintf(stderr, "signature %zu: rc %d\n", i, rc);
 		CHECK_EQ_INT(rc, PX_EINVAL);
 		CHECK(strstr(err.msg, "line 4") != NULL);
-		free(msg);
+		px_free(msg);
 	}
 }
 
@@ -715,7 +715,7 @@ TEST(checkpoint_parse_spec_example)
 		CHECK_EQ_INT(log_checkpoint_format(&c, &b), 0);
 		CHECK_EQ_STR((char *)b.data, t);
 		log_checkpoint_release(&c);
-		free(t);
+		px_free(t);
 	}
 	/* Size 0 is the empty tree. */
 	{
@@ -1010,6 +1010,51 @@ TEST(cosignature_spec_message)
 	note_signer_wipe(&s);
 }
 
+TEST(spec_examples_parse)
+{
+	/* c2sp.org/signed-note's example (text with an empty line and
+	 * non-ASCII) and tlog-cosignature's cosigned checkpoint parse; with
+	 * none of their keys known, the error lists each signer's name and
+	 * key ID as decoded from the signature. */
+	static const char signed_note[] =
+	    "Ognuno sta solo sul cuor della terra\n"
+	    "trafitto da un raggio di sole:\n"
+	    "\n"
+	    "ed \xc3\xa8 subito sera.\n"
+	    "\n"
+	    "\xe2\x80\x94 quasimodo.example/salvatore NnugSzTjtVAewIS+Z/iJhUP"
+	    "eFDkO/5QQ2i5ddnGITLlC+EhfLW9oJKONrMouFSQU0xMcXxj99ihAQwaqP3ZekRwN"
+	    "tIc=\n";
+	static const char cosigned[] =
+	    "example.com/behind-the-sofa\n"
+	    "20852163\n"
+	    "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n"
+	    "\n"
+	    "\xe2\x80\x94 example.com/behind-the-sofa Az3grlgtzPICa5OS8npVmf1"
+	    "Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/Zhcyv2q1gGzGku9nTo+zyWE+xeMcTO"
+	    "AYQ8=\n"
+	    "\xe2\x80\x94 witness.example.com/w1 jWbPPwAAAABkGFDLEZMHwSRaJNiID"
+	    "oe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZqhf5nNo0xUe+mbIUB"
+	    "kBIfZ+qnA==\n";
+	struct px_err err;
+	struct note_verifier stranger;
+	struct note_signer s;
+
+	CHECK_EQ_INT(open_rc(signed_note, NULL, 0, &err), PX_EVERIFY);
+	CHECK(strstr(err.msg, "'quasimodo.example/salvatore+367ba04b'") !=
+	      NULL);
+	CHECK_EQ_INT(open_rc(cosigned, NULL, 0, &err), PX_EVERIFY);
+	CHECK(strstr(err.msg, "'example.com/behind-the-sofa+033de0ae'") !=
+	      NULL);
+	CHECK(strstr(err.msg, "'witness.example.com/w1+8d66cf3f'") != NULL);
+	/* A key with the log's name but another ID is not the log's key. */
+	make_key("example.com/behind-the-sofa", NOTE_ALG_ED25519, &s,
+		 &stranger);
+	CHECK_EQ_INT(open_rc(cosigned, &stranger, 1, &err), PX_EVERIFY);
+	CHECK(strstr(err.msg, "no signature by a known key") != NULL);
+	note_signer_wipe(&s);
+}
+
 TEST(long_signatures)
 {
 	/* An unknown key's signature longer than note_sig.blob (an ML-DSA-44
@@ -1067,6 +1112,42 @@ TEST(cosignature_timestamp_limit)
 	note_signer_wipe(&w);
 }
 
+TEST(errors_without_err)
+{
+	/* err may be NULL; failures must still return their code. */
+	struct note_verifier v;
+	struct note_signer sg;
+	struct log_checkpoint c;
+	struct note n;
+	struct px_buf b;
+	char *msg = cat3(go_text, "\n", "\xe2\x80\x94 Bad+Name AAAAAAAA\n");
+
+	load_go_keys();
+	CHECK_EQ_INT(note_verifier_parse("a b+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiB"
+					 "fsVkmqq/LDE4izWy10TW",
+					 57, &v, NULL),
+		     PX_EINVAL);
+	CHECK_EQ_INT(note_signer_parse("PRIVATE+KEY+a b+c74f20a3+AYEKFALVFGyNh"
+				       "PJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
+				       69, &sg, NULL),
+		     PX_EINVAL);
+	CHECK_EQ_INT(open_rc(msg, &peter, 1, NULL), PX_EINVAL);
+	CHECK_EQ_INT(
+	    note_open((const uint8_t *)msg, strlen(msg), &peter, 1, &n, NULL),
+	    PX_EINVAL);
+	CHECK_EQ_INT(log_checkpoint_open((const uint8_t *)msg, strlen(msg),
+					 &peter, NULL, 0, 0, &c, NULL),
+		     PX_EINVAL);
+	px_free(msg);
+	px_buf_init(&b, 4096);
+	snprintf(peter_signer.name, sizeof(peter_signer.name), "bad name");
+	CHECK_EQ_INT(
+	    note_sign(go_text, strlen(go_text), &peter_signer, 1, &b, NULL),
+	    PX_EINVAL);
+	px_buf_release(&b);
+	note_signer_wipe(&peter_signer);
+}
+
 TEST(allocation_failures)
 {
 	struct fixture f;
@@ -1107,6 +1188,6 @@ TEST_MAIN(TEST_ENTRY(go_keys_parse), TEST_ENTRY(go_sign_vector),
 	  TEST_ENTRY(round_trip), TEST_ENTRY(checkpoint_parse_spec_example),
 	  TEST_ENTRY(checkpoint_malformed), TEST_ENTRY(checkpoint_open_quorum),
 	  TEST_ENTRY(checkpoint_open_failures),
-	  TEST_ENTRY(cosignature_spec_message), TEST_ENTRY(long_signatures),
-	  TEST_ENTRY(cosignature_timestamp_limit),
-	  TEST_ENTRY(allocation_failures))
+	  TEST_ENTRY(cosignature_spec_message), TEST_ENTRY(spec_examples_parse),
+	  TEST_ENTRY(long_signatures), TEST_ENTRY(cosignature_timestamp_limit),
+	  TEST_ENTRY(errors_without_err), TEST_ENTRY(allocation_failures))

@@ -68,6 +68,10 @@ TEST(base64_is_strict)
 	CHECK_EQ_INT(px_b64_decode(out, sizeof(out), &n, "aG k", 4), PX_EINVAL);
 	CHECK_EQ_INT(px_b64_decode(out, sizeof(out), &n, "", 0), PX_EINVAL);
 	CHECK_EQ_INT(px_b64_decode(out, 1, &n, "aGkh", 4), PX_EINVAL);
+	/* bytes outside the alphabet, which libsodium alone would accept */
+	CHECK_EQ_INT(px_b64_decode(out, sizeof(out), &n, "aG\xce\x91", 4),
+		     PX_EINVAL);
+	CHECK_EQ_INT(px_b64_decode(out, sizeof(out), &n, "a=k=", 4), PX_EINVAL);
 }
 
 TEST(parse_u64_rejects_sloppy_numbers)

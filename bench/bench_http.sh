@@ -1,0 +1,206 @@
+#!/bin/sh
+# bench_http.sh BUILD_DIR [SECONDS] - HTTP throughput of `parallax serve` for
+# the event detail JSON (GET /api/v1/events/{id}: the event, its accounts,
+# their comparison, relations and places), measured with wrk over loopback
+# with keep-alive, next to nginx serving the very same bytes from a static
+# file in the same run, on the same cores.  Prints requests/s and latency
+# for both and the ratio.  Target (issue 5): at least 20,000 requests/s on
+# 2 cores.
+#
+# wrk and nginx-light are Debian packages; they are installed here when
+# missing (bench only: `make check` does not need them).
+set -eu
+build=${1:-build}
+secs=${2:-10}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+px=$(cd "$build" && pwd)/parallax
+cores=$(nproc)
+conns=${BENCH_HTTP_CONNECTIONS:-64}
+threads=${BENCH_HTTP_THREADS:-32}
+
+if ! command -v wrk >/dev/null 2>&1 || ! [ -x /usr/sbin/nginx ]; then
+	sh "$root/tools/install-deps.sh" wrk nginx-light >/dev/null ||
+		{ echo "bench_http: cannot install wrk and nginx-light"; exit 1; }
+fi
+
+tmp=$(mktemp -d /tmp/px-bench-http.XXXXXX)
+srv_pid=""
+ngx_pid=""
+cleanup() {
+	[ -n "$srv_pid" ] && kill -TERM "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
+	[ -n "$ngx_pid" ] && kill -TERM "$ngx_pid" 2>/dev/null && wait "$ngx_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+# A data directory with one event and two accounts that disagree.
+"$px" init "$tmp/data" --origin bench.example/http >/dev/null
+echo "bench password 1" | "$px" user add admin --role admin --dir "$tmp/data" >/dev/null
+# Writers block in their worker thread until their group commit is
+# durable, so the pool is larger than the core count.
+"$px" serve "$tmp/data" --listen 127.0.0.1:0 --threads "$threads" \
+	>"$tmp/serve.out" 2>"$tmp/serve.err" &
+srv_pid=$!
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	grep -q listening "$tmp/serve.out" 2>/dev/null && break
+	sleep 0.2
+done
+port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$tmp/serve.out")
+[ -n "$port" ] || { echo "bench_http: server did not start"; cat "$tmp/serve.err"; exit 1; }
+
+event=$(/usr/bin/python3 - "$port" "$tmp/auth" <<'EOF'
+import http.client, json, sys
+port = int(sys.argv[1])
+def call(method, path, body, headers):
+    c = http.client.HTTPConnection("127.0.0.1", port)
+    c.request(method, path, json.dumps(body), headers)
+    r = c.getresponse()
+    data = r.read()
+    assert r.status in (200, 201), (path, r.status, data)
+    return r, json.loads(data)
+r, s = call("POST", "/api/v1/session",
+            {"username": "admin", "password": "bench password 1"}, {})
+cookie = r.getheader("Set-Cookie").split(";")[0]
+A = {"Cookie": cookie, "X-CSRF-Token": s["csrf"],
+     "Content-Type": "application/json"}
+parties = []
+for name in ("North", "South"):
+    parties.append(call("POST", "/api/v1/records", {
+        "kind": "party", "name": name + " ombudsperson",
+        "type": "ombudsperson"}, A)[1]["id"])
+call("POST", "/api/v1/users", {"username": "north", "password":
+     "bench password 1", "role": "party", "party": parties[0]}, A)
+call("POST", "/api/v1/users", {"username": "south", "password":
+     "bench password 1", "role": "party", "party": parties[1]}, A)
+tok = {}
+for u in ("north", "south"):
+    tok[u] = {"Authorization": "Bearer " + call(
+        "POST", "/api/v1/tokens", {"username": u, "label": "bench"},
+        A)[1]["token"], "Content-Type": "application/json"}
+place = call("POST", "/api/v1/records", {
+    "kind": "place", "type": "settlement",
+    "names": [{"name": "Riverton", "lang": "en", "script": "Latn"},
+              {"name": "Речной", "lang": "ru", "script": "Cyrl"}]},
+    tok["north"])[1]["id"]
+event = call("POST", "/api/v1/records", {
+    "kind": "event", "title": "Shelling near the river crossing",
+    "type": "explosion-remote-violence",
+    "subtype": "shelling-artillery-missile-attack",
+    "time": {"start": "2026-01-03", "end": "2026-01-04", "precision": "day"},
+    "place": {"place": place, "precision": "near"}}, tok["north"])[1]["id"]
+for u, best, text in (("north", 4, "Shells fell on the east bank."),
+                      ("south", 40, "Our positions were attacked first.")):
+    call("POST", "/api/v1/records", {
+        "kind": "account", "event": event,
+        "narrative": {"text": text, "lang": "en"},
+        "claims": {"time": {"start": "2026-01-03", "end": "2026-01-03",
+                            "precision": "day"},
+                   "characterization": {"text": "an attack", "lang": "en"},
+                   "casualties": {"civilians": {"best": best}}}}, tok[u])
+open(sys.argv[2], "w").write(tok["north"]["Authorization"])
+# More events for the write test, so that new accounts spread over them.
+more = [call("POST", "/api/v1/records", {
+    "kind": "event", "title": "Bench event %d" % i, "type": "battle",
+    "time": {"start": "2026-02-01", "end": "2026-02-01", "precision": "day"},
+    "place": {"place": place, "precision": "exact"}}, tok["north"])[1]["id"]
+    for i in range(50)]
+open(sys.argv[2] + ".events", "w").write(
+    "{" + ",".join('"%s"' % e for e in more) + "}")
+print(event)
+EOF
+)
+url="http://127.0.0.1:$port/api/v1/events/$event"
+
+# nginx serving the same bytes from a file.
+mkdir -p "$tmp/www"
+chmod 755 "$tmp" "$tmp/www" # nginx's workers run as www-data
+curl -sf "$url" >"$tmp/www/event.json"
+chmod 644 "$tmp/www/event.json"
+bytes=$(wc -c <"$tmp/www/event.json")
+nport=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$tmp/nginx.conf" <<EOF
+worker_processes $cores;
+daemon off;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx.err;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  sendfile on;
+  tcp_nopush on;
+  open_file_cache max=16 inactive=60s;
+  types { application/json json; }
+  server {
+    listen 127.0.0.1:$nport;
+    root $tmp/www;
+  }
+}
+EOF
+/usr/sbin/nginx -c "$tmp/nginx.conf" -p "$tmp" &
+ngx_pid=$!
+sleep 0.5
+curl -sf "http://127.0.0.1:$nport/event.json" | cmp -s - "$tmp/www/event.json" ||
+	{ echo "bench_http: nginx does not serve the file"; cat "$tmp/nginx.err"; exit 1; }
+
+# Every request a new URL (an ignored query value): no response cache.
+cat >"$tmp/nocache.lua" <<'EOF'
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, wrk.path .. "?nocache=" .. n)
+end
+EOF
+
+run_wrk() { # URL [wrk options] -> "req/s p50 p99 errors"
+	u=$1
+	shift
+	wrk -t "$cores" -c "$conns" -d "${secs}s" --latency "$@" "$u" >"$tmp/wrk.out" 2>&1
+	rps=$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk.out")
+	p50=$(awk '$1 == "50%" {print $2}' "$tmp/wrk.out")
+	p99=$(awk '$1 == "99%" {print $2}' "$tmp/wrk.out")
+	errs=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {n += 1} END {print n + 0}' "$tmp/wrk.out")
+	echo "$rps $p50 $p99 $errs"
+}
+
+echo "bench_http: event detail JSON, $bytes bytes; wrk -t$cores -c$conns -d${secs}s, keep-alive, $cores cores"
+set -- $(run_wrk "$url")
+px_rps=$1
+echo "  parallax serve  $1 req/s  p50 $2  p99 $3  (non-2xx or socket errors: $4)"
+set -- $(run_wrk "$url" -s "$tmp/nocache.lua")
+echo "  parallax serve, every request computed (no cache)  $1 req/s  p50 $2  p99 $3  (errors: $4)"
+set -- $(run_wrk "http://127.0.0.1:$nport/event.json")
+ngx_rps=$1
+echo "  nginx (static)  $1 req/s  p50 $2  p99 $3  (non-2xx or socket errors: $4)"
+# Writes: new accounts of 50 events through POST /api/v1/records, each
+# acknowledged only once durable in the log (group commit); "$threads"
+# worker threads, so at most that many writes wait at once.
+cat >"$tmp/write.lua" <<EOF
+local n = 0
+local count = 0
+local events = $(cat "$tmp/auth.events")
+setup = function(thread)
+  count = count + 1
+  thread:set("id", count)
+end
+init = function(args)
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["Authorization"] = "$(cat "$tmp/auth")"
+end
+request = function()
+  n = n + 1
+  local ev = events[(n % #events) + 1]
+  local body = '{"kind":"account","event":"' .. ev .. '","narrative":{"text":"Bench account ' .. id .. '-' .. n .. '","lang":"en"},"claims":{"casualties":{"civilians":{"best":' .. (n % 50) .. '}}}}'
+  return wrk.format(nil, "/api/v1/records", nil, body)
+end
+EOF
+set -- $(run_wrk "http://127.0.0.1:$port/" -s "$tmp/write.lua")
+echo "  parallax serve, POST /api/v1/records (new accounts, 50 events)  $1 req/s  p50 $2  p99 $3  (errors: $4)"
+
+/usr/bin/python3 -c "
+px, ngx = float('$px_rps'), float('$ngx_rps')
+print('  ratio parallax/nginx %.2f; target 20000 req/s: %s' % (px / ngx,
+      'met' if px >= 20000 else 'NOT met'))
+"

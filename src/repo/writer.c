@@ -1,0 +1,391 @@
+/*
+ * writer.c - the repository's one writer thread and its group commit.
+ *
+ * Submitters (repo_submit_many, from any thread) queue jobs - a signed
+ * entry, a result slot, a waiter - and sleep on their waiter.  The writer
+ * takes everything queued (at most REPO_ROUND_MAX) as one round:
+ *
+ *   round_prepare   the store has applied exactly the log (R2), else the
+ *                   missing entries are applied first;
+ *   round_apply     store_begin; per job a savepoint and store_apply at the
+ *                   next log index; a refused job is rolled back to its
+ *                   savepoint and answered with its error (R3);
+ *   round_log       the accepted entries, in order, go to log_submit_async,
+ *                   then log_flush; each must come back at the index it
+ *                   was applied at;
+ *   round_commit    store_commit, and every job is answered (R4).
+ *
+ * If the log fails (an append error, or an index other than the expected
+ * one), the store transaction is rolled back and the store is caught up
+ * with whatever the log actually made durable (round_recover): an entry
+ * the log acknowledged is answered with the store's verdict on it at its
+ * real index, every other entry with the log's error.  If the store commit
+ * fails after the log is durable, the entries are still acknowledged (they
+ * are in the log); the next round's round_prepare applies them.
+ *
+ * The log's acknowledgement callback (ack_cb) runs on the sequencer's
+ * thread and only records rc and index in the job: it never waits on the
+ * log (log.h).
+ */
+#include "repo/repoint.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+static void ack_cb(void *ctx, int rc, uint64_t index)
+{
+	struct repo_job *j = ctx;
+
+	j->ack_rc = rc;
+	j->ack_index = index;
+}
+
+static void result_ok(struct repo_result *res, const struct store_applied *ap,
+		      uint64_t index)
+{
+	memset(res, 0, sizeof(*res));
+	snprintf(res->id, sizeof(res->id), "%s", ap->record_id);
+	snprintf(res->revision, sizeof(res->revision), "%s", ap->info.id);
+	res->kind = ap->info.kind;
+	res->index = index;
+}
+
+static void fail_all(struct repo_job **jobs, size_t n, int rc,
+		     const struct px_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		repo_result_error(jobs[i]->res, rc, err);
+}
+
+/* R2: the store has applied exactly what the log holds. */
+static int round_prepare(struct repo *r, struct px_err *err)
+{
+	if (store_applied(r->st) == log_size(r->log))
+		return 0;
+	return repo_apply_log(r->st, r->log, &r->opkey, 0, "catching up", NULL,
+			      NULL, err);
+}
+
+struct recover_ctx {
+	struct repo_job **jobs;
+	size_t n;
+};
+
+static void recover_cb(void *ctx, uint64_t index, int rc,
+		       const struct store_applied *ap, const struct px_err *err)
+{
+	struct recover_ctx *c = ctx;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		struct repo_job *j = c->jobs[i];
+		if (!j->accepted || j->ack_rc != 0 || j->ack_index != index)
+			continue;
+		if (rc)
+			repo_result_error(j->res, rc, err);
+		else
+			result_ok(j->res, ap, index);
+	}
+}
+
+/*
+ * The log did not append the round as applied: roll the store back and
+ * replay what the log really holds.
+ */
+static void round_recover(struct repo *r, struct repo_job **jobs, size_t n,
+			  int lrc, const struct px_err *lerr)
+{
+	struct recover_ctx c = {jobs, n};
+	struct px_err e;
+	size_t i;
+
+	store_rollback(r->st);
+	for (i = 0; i < n; i++) {
+		struct repo_job *j = jobs[i];
+		if (!j->accepted)
+			continue;
+		if (j->ack_rc == 0) {
+			/* Durable at ack_index: acknowledged whatever the
+			 * store says below (R4). */
+			j->res->index = j->ack_index;
+		} else {
+			struct px_err le;
+			px_errorf(&le, lrc,
+				  "the log could not append the "
+				  "entry: %s",
+				  lerr->msg[0] ? lerr->msg : px_strerror(lrc));
+			repo_result_error(j->res, lrc, &le);
+		}
+	}
+	px_err_clear(&e);
+	/* A failure here leaves the store behind the log; round_prepare
+	 * tries again next round and repo_open on the next start. */
+	repo_apply_log(r->st, r->log, &r->opkey, 0, "catching up", recover_cb,
+		       &c, &e);
+}
+
+static void round_run(struct repo *r, struct repo_job **jobs, size_t n)
+{
+	struct px_err e, le;
+	size_t i, naccepted = 0;
+	uint64_t next;
+	int rc, lrc, ok;
+
+	px_err_clear(&e);
+	px_err_clear(&le);
+	for (i = 0; i < n; i++) {
+		jobs[i]->accepted = 0;
+		jobs[i]->ack_rc = PX_EIO;
+		jobs[i]->ack_index = 0;
+	}
+	rc = round_prepare(r, &e);
+	if (rc == 0)
+		rc = store_begin(r->st, &e);
+	if (rc) {
+		fail_all(jobs, n, rc, &e);
+		return;
+	}
+
+	/* round_apply (R3). */
+	next = store_applied(r->st);
+	for (i = 0; i < n; i++) {
+		struct repo_job *j = jobs[i];
+		struct store_applied ap;
+		struct px_err ae;
+		int arc;
+
+		rc = store_savepoint(r->st, &e);
+		if (rc)
+			goto store_failed;
+		memset(&ap, 0, sizeof(ap));
+		px_err_clear(&ae);
+		arc = store_apply(r->st, next, j->entry, j->len, &r->opkey, 0,
+				  &ap, &ae);
+		rc = repo_savepoint_end(r->st, arc == 0, &e);
+		if (rc)
+			goto store_failed;
+		if (arc) {
+			repo_result_error(j->res, arc, &ae);
+			continue;
+		}
+		result_ok(j->res, &ap, next);
+		j->accepted = 1;
+		j->index = next++;
+		naccepted++;
+	}
+	if (naccepted == 0) {
+		store_rollback(r->st);
+		return;
+	}
+
+	/* round_log. */
+	lrc = 0;
+	for (i = 0; i < n; i++) {
+		struct repo_job *j = jobs[i];
+		if (!j->accepted)
+			continue;
+		if (lrc == 0) {
+			j->ack_rc = 1; /* set by ack_cb */
+			lrc = log_submit_async(r->log, j->entry, j->len, ack_cb,
+					       j, &le);
+			if (lrc)
+				j->ack_rc = lrc;
+		} else {
+			j->ack_rc = lrc;
+		}
+	}
+	/* Flush even after a failed submission: what was queued must be
+	 * answered before the jobs can be. */
+	{
+		struct px_err fe;
+		int frc = log_flush(r->log, &fe);
+		if (lrc == 0 && frc) {
+			lrc = frc;
+			le = fe;
+		}
+	}
+	ok = lrc == 0;
+	for (i = 0; i < n && ok; i++) {
+		struct repo_job *j = jobs[i];
+		if (!j->accepted)
+			continue;
+		if (j->ack_rc != 0) {
+			ok = 0;
+			lrc = j->ack_rc < 0 ? j->ack_rc : PX_EIO;
+			px_errorf(&le, lrc,
+				  "the log could not append entry "
+				  "%" PRIu64,
+				  j->index);
+		} else if (j->ack_index != j->index) {
+			ok = 0;
+			lrc = PX_ECORRUPT;
+			px_errorf(&le, lrc,
+				  "the log appended the entry at index "
+				  "%" PRIu64 ", not %" PRIu64
+				  " (another writer?)",
+				  j->ack_index, j->index);
+		}
+	}
+	if (!ok) {
+		round_recover(r, jobs, n, lrc, &le);
+		return;
+	}
+
+	/* round_commit.  If it fails, the entries are durable in the log and
+	 * stay acknowledged; round_prepare applies them next round. */
+	if (store_commit(r->st, &e) != 0)
+		store_rollback(r->st);
+	return;
+
+store_failed:
+	store_rollback(r->st);
+	fail_all(jobs, n, rc, &e);
+}
+
+static void answer_all(struct repo *r, struct repo_job **jobs, size_t n)
+{
+	size_t i, nok = 0;
+
+	for (i = 0; i < n; i++)
+		if (jobs[i]->res->rc == 0)
+			nok++;
+	pthread_mutex_lock(&r->qlock);
+	r->nrounds++;
+	r->nentries += n;
+	r->naccepted += nok;
+	r->nrefused += n - nok;
+	for (i = 0; i < n; i++) {
+		struct repo_waiter *w = jobs[i]->waiter;
+		/* R5: after the last count-down the submitter may free the
+		 * job and the waiter (once we release qlock). */
+		if (--w->pending == 0)
+			pthread_cond_signal(&w->cond);
+	}
+	pthread_mutex_unlock(&r->qlock);
+}
+
+static void *writer_main(void *arg)
+{
+	struct repo *r = arg;
+	struct repo_job *jobs[REPO_ROUND_MAX];
+	size_t n;
+
+	for (;;) {
+		pthread_mutex_lock(&r->qlock);
+		while (!r->qhead && !r->closing)
+			pthread_cond_wait(&r->qwork, &r->qlock);
+		if (!r->qhead) { /* closing, and the queue is drained */
+			pthread_mutex_unlock(&r->qlock);
+			break;
+		}
+		for (n = 0; r->qhead && n < REPO_ROUND_MAX; n++) {
+			jobs[n] = r->qhead;
+			r->qhead = r->qhead->next;
+		}
+		if (!r->qhead)
+			r->qtail = &r->qhead;
+		r->qcount -= n;
+		pthread_cond_broadcast(&r->qspace);
+		pthread_mutex_unlock(&r->qlock);
+
+		pthread_mutex_lock(&r->store_lock);
+		round_run(r, jobs, n);
+		pthread_mutex_unlock(&r->store_lock);
+		answer_all(r, jobs, n);
+	}
+	return NULL;
+}
+
+int repo_writer_start(struct repo *r, struct px_err *err)
+{
+	int rc = pthread_create(&r->writer, NULL, writer_main, r);
+
+	if (rc != 0)
+		return px_errorf(err, PX_EIO,
+				 "cannot start the writer thread: "
+				 "%s",
+				 strerror(rc));
+	r->writer_started = 1;
+	return 0;
+}
+
+void repo_writer_stop(struct repo *r)
+{
+	if (!r->writer_started)
+		return;
+	pthread_mutex_lock(&r->qlock);
+	r->closing = 1;
+	pthread_cond_broadcast(&r->qwork);
+	pthread_cond_broadcast(&r->qspace);
+	pthread_mutex_unlock(&r->qlock);
+	pthread_join(r->writer, NULL);
+	r->writer_started = 0;
+}
+
+int repo_submit_many(struct repo *r, const uint8_t *const *entries,
+		     const size_t *lens, size_t n, struct repo_result *res,
+		     struct px_err *err)
+{
+	struct repo_waiter w;
+	struct repo_job *jobs;
+	size_t i;
+	int rc = 0;
+
+	if (!r->log)
+		return px_errorf(err, PX_EUSAGE,
+				 "the repository is open read-only");
+	if (n == 0)
+		return 0;
+	jobs = px_calloc(n, sizeof(*jobs));
+	if (!jobs)
+		return px_errorf(err, PX_ENOMEM, "out of memory");
+	pthread_cond_init(&w.cond, NULL);
+	w.pending = 0;
+
+	pthread_mutex_lock(&r->qlock);
+	for (i = 0; i < n; i++) {
+		struct repo_job *j = &jobs[i];
+		memset(&res[i], 0, sizeof(res[i]));
+		j->entry = entries[i];
+		j->len = lens[i];
+		j->res = &res[i];
+		j->waiter = &w;
+		/* An entry the log cannot take would fail its whole round:
+		 * answer it here. */
+		if (lens[i] == 0 || lens[i] > LOG_ENTRY_MAX || !entries[i]) {
+			struct px_err e;
+			px_errorf(&e, lens[i] ? PX_ETOOBIG : PX_EINVAL,
+				  "an entry of %zu bytes: entries are 1 to %d "
+				  "bytes",
+				  lens[i], LOG_ENTRY_MAX);
+			repo_result_error(&res[i], e.code, &e);
+			continue;
+		}
+		while (!r->closing && r->qcount >= REPO_QUEUE_MAX)
+			pthread_cond_wait(&r->qspace, &r->qlock);
+		if (r->closing) {
+			struct px_err e;
+			rc = px_errorf(&e, PX_ECLOSED,
+				       "the repository is "
+				       "closing");
+			repo_result_error(&res[i], rc, &e);
+			if (err)
+				*err = e;
+			continue;
+		}
+		j->next = NULL;
+		*r->qtail = j;
+		r->qtail = &j->next;
+		if (r->qcount++ == 0)
+			pthread_cond_signal(&r->qwork);
+		w.pending++;
+	}
+	while (w.pending > 0)
+		pthread_cond_wait(&w.cond, &r->qlock);
+	pthread_mutex_unlock(&r->qlock);
+	pthread_cond_destroy(&w.cond);
+	px_free(jobs);
+	return rc;
+}

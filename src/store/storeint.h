@@ -1,0 +1,154 @@
+/*
+ * storeint.h - what the files of src/store/ share and nobody else sees: the
+ * struct behind the opaque struct store, the cache of prepared statements,
+ * the schema's numbering of full-text fields, and the helpers that turn
+ * rows back into the record objects of store.h.
+ *
+ * Schema (version STORE_SCHEMA, PRAGMA user_version):
+ *   records    one row per record.  rid is 1 + the log index of the
+ *              record's first revision (unique, the same on every replay,
+ *              and never 0, which the code uses for "none"), so list order
+ *              "by created_index" is rid order.  latest and
+ *              current are revision indexes: the latest revision, and the
+ *              latest that is not a withdrawal (what "record" shows).  The
+ *              filter columns hold, per kind:
+ *                t_start/t_end  event time; an account's claimed time
+ *                place          event place; account's claimed place;
+ *                               person origin; evidence capture place;
+ *                               a place itself
+ *                parent         a place's parent
+ *                event          an account's event; a relation's `to`
+ *                event2         a relation's `from` when it is an event
+ *                etype          event type; an account's claimed type
+ *                disputed       events: some claim field is disputed
+ *                pkey           parties: the current verifier key
+ *   revisions  one row per applied entry: idx (log index), revision id,
+ *              rid, the canonical JSON.
+ *   refused    one row per refused entry: idx, error code, message.
+ *   dirty      derived data to bring up to date before the transaction
+ *              commits (store_flush): what 0 = the full-text rows of rid,
+ *              what 1 = the disputed flag of event rid.  Deferring them
+ *              keeps FTS5 writes out of per-entry savepoints (FTS5 flushes
+ *              its buffer at every savepoint) and compares an event once
+ *              per batch however many of its accounts the batch adds.
+ *   fts        FTS5 (unicode61, remove_diacritics 2): one row per record
+ *              and text field, rowid = rid * STORE_FTS_SPAN + field; column
+ *              text holds the words as filed, keys the transliteration
+ *              keys of names (src/names/), k the token "k<kind>" so that
+ *              a search for one kind is narrowed inside FTS5.
+ *
+ * Invariants:
+ *   1. applied == 1 + the largest idx in revisions or refused (0 when
+ *      both are empty); every index below it is in exactly one of them.
+ *   2. Every write store_apply makes for one entry happens inside the
+ *      savepoint "apply", so an entry is applied wholly or not at all.
+ *   3. Outside a transaction, and after store_flush inside one, dirty is
+ *      empty, the fts rows of every record are those of its current
+ *      revision, and records.disputed is what cmp_event says about the
+ *      event's current accounts.  Whatever changes one of these inputs
+ *      (a revision; an account's revision or withdrawal; a place's new
+ *      parent, for the events whose accounts claim places below it)
+ *      marks it dirty in the same savepoint.  So the derived data depend
+ *      only on the records, never on how entries were batched.
+ */
+#ifndef PX_STORE_STOREINT_H
+#define PX_STORE_STOREINT_H
+
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+#define STORE_SCHEMA 1
+#define STORE_FTS_SPAN 16 /* fts rowids per record */
+
+enum store_field {
+	SF_TITLE,
+	SF_NAMES,
+	SF_NARRATIVE,
+	SF_TRANSLATIONS,
+	SF_CHARACTERIZATION,
+	SF_ACTORS,
+	SF_NOTES,
+	SF_COUNT
+};
+
+extern const char *const store_field_names[SF_COUNT];
+
+/* Cached statements; SQL text in store.c (stmt_sql). */
+enum store_stmt {
+	S_RID_BY_ID,
+	S_PARTY,
+	S_REV_BY_ID,
+	S_INS_REV,
+	S_INS_REC,
+	S_UPD_REC,
+	S_WITHDRAW,
+	S_INS_REFUSED,
+	S_FTS_DEL,
+	S_FTS_PROBE,
+	S_FTS_INS,
+	S_EVENT_ACCOUNTS,
+	S_SET_DISPUTED,
+	S_RECORD,
+	S_HISTORY,
+	S_REV_RID,
+	S_WITHIN,
+	S_AFFECTED_EVENTS,
+	S_ENTRY_REV,
+	S_ENTRY_REFUSED,
+	S_APPLIED,
+	S_REC_EVENT,
+	S_ACCOUNTS_LITE,
+	S_SP_BEGIN,
+	S_SP_RELEASE,
+	S_SP_ROLLBACK,
+	S_MARK,
+	S_DIRTY,
+	S_DIRTY_CLEAR,
+	S_REC_CURRENT,
+	S_COUNT
+};
+
+#define STORE_VCACHE 64
+
+/* A party's parsed verifier key, keyed by rid and checked against the
+ * key text in the records table (so rollbacks cannot leave it stale). */
+struct store_vcache {
+	int64_t rid; /* 0: empty */
+	char *key;   /* the key text it was parsed from */
+	struct note_verifier v;
+};
+
+struct store {
+	sqlite3 *db;
+	int readonly;
+	uint64_t applied;
+	int sp_depth; /* open store_savepoint()s */
+	int dirty;    /* rows may be waiting in the dirty table */
+	sqlite3_stmt *stmt[S_COUNT];
+	struct store_vcache vcache[STORE_VCACHE];
+};
+
+/* The cached statement, reset and with bindings cleared; NULL with err set
+ * on failure. */
+sqlite3_stmt *store_stmt(struct store *st, enum store_stmt which,
+			 struct px_err *err);
+/* An SQLite error as a px error: PX_ENOMEM, PX_ECORRUPT or PX_EIO. */
+int store_sqlerr(struct store *st, int rc, const char *what,
+		 struct px_err *err);
+/* rid of a record id (or 0 if unknown, <0 on error); *kind and
+ * *withdrawn if not NULL. */
+int64_t store_rid(struct store *st, const char *id, int *kind,
+		  int *withdrawn, struct px_err *err);
+/* The record object of store.h for rid; with history, also "history". */
+int store_record_json(struct store *st, int64_t rid, int history,
+		      json_t **out, struct px_err *err);
+/* rid-level place_within: 1, 0, or <0 on error. */
+int store_within_rid(struct store *st, int64_t place, int64_t ancestor);
+/* Bring the dirty derived data up to date (invariant 3); a no-op when
+ * nothing is dirty or the store is read-only. */
+int store_flush(struct store *st, struct px_err *err);
+/* Parse canonical JSON text from the database. */
+json_t *store_parse_json(const char *text, size_t len, struct px_err *err);
+
+#endif
