@@ -34,8 +34,13 @@ const char *px_strerror(int code)
 	return "unknown error";
 }
 
+/* The last code recorded on this thread, so that px_err_prefix can return
+ * it even when the caller passed no err to fill. */
+static _Thread_local int last_code;
+
 int px_errorf(struct px_err *err, int code, const char *fmt, ...)
 {
+	last_code = code;
 	if (err) {
 		va_list ap;
 		va_start(ap, fmt);
@@ -53,7 +58,7 @@ int px_err_prefix(struct px_err *err, const char *fmt, ...)
 	va_list ap;
 
 	if (!err)
-		return 0;
+		return last_code < 0 ? last_code : PX_EINVAL;
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);

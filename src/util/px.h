@@ -59,7 +59,12 @@ struct px_err {
  */
 int px_errorf(struct px_err *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Prefix the message already in err with "prefix: " (for adding "where"). */
+/*
+ * Prefix the message already in err with "prefix: " (for adding "where") and
+ * return err->code.  With err NULL it returns the last code px_errorf
+ * recorded on this thread (never 0), so `return px_err_prefix(...)` is
+ * always a failure.
+ */
 int px_err_prefix(struct px_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void px_err_clear(struct px_err *err);

@@ -131,6 +131,9 @@ TEST(error_names_come_from_one_list)
 	CHECK_EQ_INT(px_errorf(&err, PX_EINVAL, "'%s': bad", "x"), PX_EINVAL);
 	px_err_prefix(&err, "line %d", 3);
 	CHECK_EQ_STR(err.msg, "line 3: 'x': bad");
+	/* without an err to fill, prefixing still reports the failure */
+	px_errorf(NULL, PX_ETOOBIG, "x");
+	CHECK_EQ_INT(px_err_prefix(NULL, "where"), PX_ETOOBIG);
 }
 
 TEST_MAIN(TEST_ENTRY(buf_respects_max),
