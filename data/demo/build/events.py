@@ -335,7 +335,7 @@ acc('ev-lachin-road', 'author-a002', [A002],
     'and that this serves the idea of remedial secession. It reports competing social-media images of hardship and of prosperity in Karabakh.',
     char='A "Lachin crisis" exploited by Armenia to portray a humanitarian emergency.')
 
-ev('ev-2022-12-12-road-gathering', 'Gathering on the Lachin-Khankendi road begins, 12 December 2022',
+ev('ev-2022-12-12-road-gathering', 'Gathering on the Lachin road begins, 12 December 2022',
    'strategic-development', 'other', '2022-12-12', '2022-12-12', 'day', 'pl-lachin-road', 'near')
 acc('ev-2022-12-12-road-gathering', 'author-a001', [A001],
     '"Closing the circle" says that on 12 December 2022 Azerbaijani environmental activists and NGOs began peaceful protests on the Lachin-Khankendi road, '
@@ -356,7 +356,7 @@ acc('ev-2022-12-12-road-gathering', 'nk-authorities', [A001],
     initiators=[AZ_GOV])
 
 # =============================================================== 2023
-ev('ev-2023-03-01-khojaly-meeting', "Meeting of Azerbaijan's representatives and Karabakh Armenian representatives in Khojaly, 1 March 2023",
+ev('ev-2023-03-01-khojaly-meeting', "Meeting of Azerbaijan's representatives and Karabakh Armenian representatives in Khojaly / Ivanyan, 1 March 2023",
    'strategic-development', 'other', '2023-03-01', '2023-03-01', 'day', 'pl-khojaly', 'exact')
 acc('ev-2023-03-01-khojaly-meeting', 'author-a001', [A001],
     '"Closing the circle" reports that the first meeting between representatives of Azerbaijan and of the Karabakh Armenians was held on 1 March 2023 at the headquarters of the Russian peacekeepers in Khojaly.',
@@ -541,7 +541,7 @@ acc('ev-2023-09-21-yevlakh', 'gov-az-president', [A001, 'src-a001-fn13'],
     'Azerbaijan\'s plans for reintegrating the Armenians under its Constitution were presented and discussed.',
     char='The first meeting on reintegrating Armenian residents under the Constitution of Azerbaijan.')
 
-ev('ev-2023-09-later-meetings', 'Further meetings on reintegration in Khojaly and Yevlakh, 25 and 29 September 2023',
+ev('ev-2023-09-later-meetings', 'Further meetings on reintegration in Khojaly / Ivanyan and Yevlakh, 25 and 29 September 2023',
    'strategic-development', 'other', '2023-09-25', '2023-09-29', 'day', 'pl-azerbaijan', 'country')
 acc('ev-2023-09-later-meetings', 'gov-az-president', [A001, 'src-a001-fn13'],
     'As "Closing the circle" reports, two further meetings followed on 25 and 29 September 2023, held in Khojaly and in Yevlakh, at which Azerbaijan presented its reintegration plans. '
@@ -586,7 +586,7 @@ acc('ev-2023-09-registration', 'gov-az-migration', [A001, 'src-a001-fn15'],
     'meant to give them access to all government services and to meet their social, economic and humanitarian needs.',
     char='A service to help Armenian residents use government services and meet their needs.')
 
-ev('ev-2023-10-01-un-mission', 'UN mission visits Khankendi, 1 October 2023',
+ev('ev-2023-10-01-un-mission', 'UN mission visits Khankendi / Stepanakert, 1 October 2023',
    'strategic-development', 'other', '2023-10-01', '2023-10-01', 'day', 'pl-khankendi', 'exact')
 acc('ev-2023-10-01-un-mission', 'un-mission', [A001, 'src-a001-fn14'],
     'According to the UN press release of 2 October 2023 quoted in "Closing the circle", a UN team led by the Resident Coordinator in Azerbaijan, V. Andreeva, visited the city on 1 October, met local people and interlocutors and looked at health and education facilities. '
