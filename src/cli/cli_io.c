@@ -5,9 +5,9 @@
  * this file parses options, opens the data directory, and prints the
  * summary.  Progress bars are drawn only on a terminal.
  */
+#include "cli_io.h"
 #include "cli.h"
 #include "cli_fmt.h"
-#include "cli_io.h"
 #include "io/io.h"
 #include "log/note.h"
 #include "record/record.h"
@@ -132,13 +132,11 @@ int cli_import(int argc, char **argv)
 	const char *as = NULL, *dir_opt = NULL, *key = NULL;
 	const char *pos[2];
 	int strict = 0, dry = 0, quiet = 0, npos = 0, rc;
-	const struct cli_opt opts[] = {{"--as", &as, NULL},
-				       {"--dir", &dir_opt, NULL},
-				       {"--key", &key, NULL},
-				       {"--strict", NULL, &strict},
-				       {"--dry-run", NULL, &dry},
-				       {"--quiet", NULL, &quiet},
-				       {NULL, NULL, NULL}};
+	const struct cli_opt opts[] = {
+	    {"--as", &as, NULL},       {"--dir", &dir_opt, NULL},
+	    {"--key", &key, NULL},     {"--strict", NULL, &strict},
+	    {"--dry-run", NULL, &dry}, {"--quiet", NULL, &quiet},
+	    {NULL, NULL, NULL}};
 	struct io_import_options o;
 	struct io_import_stats st;
 	struct note_signer signer;
@@ -218,15 +216,12 @@ int cli_export(int argc, char **argv)
 	const char *pos[1];
 	int consensus = 0, npos = 0, rc;
 	struct io_export_options o;
-	const struct cli_opt opts[] = {{"--from", &o.from, NULL},
-				       {"--to", &o.to, NULL},
-				       {"--place", &o.place, NULL},
-				       {"--party", &o.party, NULL},
-				       {"--type", &o.type, NULL},
-				       {"--consensus", NULL, &consensus},
-				       {"--output", &output, NULL},
-				       {"--dir", &dir_opt, NULL},
-				       {NULL, NULL, NULL}};
+	const struct cli_opt opts[] = {
+	    {"--from", &o.from, NULL},	 {"--to", &o.to, NULL},
+	    {"--place", &o.place, NULL}, {"--party", &o.party, NULL},
+	    {"--type", &o.type, NULL},	 {"--consensus", NULL, &consensus},
+	    {"--output", &output, NULL}, {"--dir", &dir_opt, NULL},
+	    {NULL, NULL, NULL}};
 	struct io_export_stats st;
 	struct repo *r = NULL;
 	struct px_err err = {0};
@@ -242,16 +237,17 @@ int cli_export(int argc, char **argv)
 		return rc;
 	if (npos != 1)
 		return cli_usage_error(cmd, "needs FORMAT");
-	if (io_format_parse(pos[0], &o.format) != 0 ||
-	    o.format == IO_GEONAMES)
+	if (io_format_parse(pos[0], &o.format) != 0 || o.format == IO_GEONAMES)
 		return cli_usage_error(cmd,
 				       "'%s' is not a format to export "
 				       "(jsonl, acled, ucdp, geojson)",
 				       pos[0]);
 	if (consensus && o.format != IO_ACLED && o.format != IO_UCDP)
-		return cli_usage_error(cmd, "--consensus is for acled and ucdp");
+		return cli_usage_error(cmd,
+				       "--consensus is for acled and ucdp");
 	o.consensus = consensus;
-	o.progress = isatty(STDERR_FILENO) && (output || !isatty(STDOUT_FILENO));
+	o.progress =
+	    isatty(STDERR_FILENO) && (output || !isatty(STDOUT_FILENO));
 	rc = open_repo(cli_data_dir(dir_opt), &r, &err);
 	if (rc)
 		return cli_fail(&err);

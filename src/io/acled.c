@@ -82,8 +82,8 @@ static const char *const acled_names[A_COUNT][5] = {
 		  NULL},
     [A_INTER1] = {"inter1", "#group+type+first", NULL},
     [A_ACTOR2] = {"actor2", "#group+name+second", NULL},
-    [A_ASSOC2] = {"assoc_actor_2", "ally_actor_2",
-		  "#group+name+second+assoc", NULL},
+    [A_ASSOC2] = {"assoc_actor_2", "ally_actor_2", "#group+name+second+assoc",
+		  NULL},
     [A_INTER2] = {"inter2", "#group+type+second", NULL},
     [A_INTERACTION] = {"interaction", "#group+interaction", NULL},
     [A_CIVTARGET] = {"civilian_targeting", NULL},
@@ -109,7 +109,7 @@ static const char *const acled_names[A_COUNT][5] = {
 static const int acled_kept[] = {
     A_ID,     A_DISORDER, A_INTERACTION, A_CIVTARGET, A_ISO,
     A_REGION, A_COUNTRY,  A_ADMIN1,	 A_ADMIN2,    A_ADMIN3,
-    A_TAGS,   A_YEAR,	  A_LOCATION,	 A_LAT, A_LON};
+    A_TAGS,   A_YEAR,	  A_LOCATION,	 A_LAT,	      A_LON};
 
 static void list_add(char *list, size_t cap, const char *s, size_t len)
 {
@@ -117,8 +117,8 @@ static void list_add(char *list, size_t cap, const char *s, size_t len)
 
 	if (have + len + 3 >= cap)
 		return;
-	snprintf(list + have, cap - have, "%s%.*s", have ? ", " : "",
-		 (int)len, s);
+	snprintf(list + have, cap - have, "%s%.*s", have ? ", " : "", (int)len,
+		 s);
 }
 
 int io_acled_header(struct io_ctx *c, const struct io_csv_row *row,
@@ -215,9 +215,8 @@ static const char *const type_map[][2] = {
 };
 
 static const char *const inter_codes[] = {
-    "state-forces",	"rebel-group",	"political-militia",
-    "identity-militia", "rioters",	"protesters",
-    "civilians",	"external-other"};
+    "state-forces", "rebel-group", "political-militia", "identity-militia",
+    "rioters",	    "protesters",  "civilians",		"external-other"};
 
 /* inter1/inter2: a digit 1-8 or the label ("State forces"); NULL if none
  * (0 or empty), "" if not understood. */
@@ -245,8 +244,7 @@ static const char *inter_of(const char *s, size_t len)
 }
 
 /* Split s on ';' into actors (trimmed, distinct) appended to arr. */
-static int add_actors(json_t *arr, const char *s, size_t len,
-		      const char *inter)
+static int add_actors(json_t *arr, const char *s, size_t len, const char *inter)
 {
 	size_t i = 0;
 
@@ -314,12 +312,12 @@ static int add_sources(struct io_ctx *c, struct io_unit *u, const char *s,
 		       e < len)
 			e--;
 		src = io_envelope(c, "source", IO_SHARED_FILED_AT);
-		if (!src || json_object_set_new(src, "type",
-						json_string("other")) ||
+		if (!src ||
+		    json_object_set_new(src, "type", json_string("other")) ||
 		    io_set_str(src, "title", s + st, e - st) ||
 		    io_set_str(src, "outlet", s + st, e - st) ||
-		    (scale && json_object_set_new(src, "scale",
-						  json_string(scale)))) {
+		    (scale &&
+		     json_object_set_new(src, "scale", json_string(scale)))) {
 			json_decref(src);
 			return px_errorf(err, PX_ENOMEM, "out of memory");
 		}
@@ -339,10 +337,9 @@ static int add_sources(struct io_ctx *c, struct io_unit *u, const char *s,
 
 static const char *scale_of(const char *s, size_t len)
 {
-	static const char *const scales[] = {"local",	      "subnational",
-					     "national",      "regional",
-					     "international", "new-media",
-					     "other"};
+	static const char *const scales[] = {
+	    "local",	     "subnational", "national", "regional",
+	    "international", "new-media",   "other"};
 	char code[64];
 
 	if (len == 0)
@@ -412,7 +409,6 @@ int io_acled_row(struct io_ctx *c, const struct io_csv_row *row,
 			io_days_date(d - 3, start);
 			io_days_date(d + 3, end);
 		} else if (s[0] == '3') {
-			int64_t d = io_date_days(date);
 			char first[11];
 
 			precision = "month";
@@ -422,7 +418,6 @@ int io_acled_row(struct io_ctx *c, const struct io_csv_row *row,
 			io_days_date(io_date_days(first) + 31, end);
 			snprintf(end + 8, 3, "01");
 			io_days_date(io_date_days(end) - 1, end);
-			(void)d;
 		}
 	}
 	s = COL(A_TIMESTAMP, 0);
@@ -458,7 +453,8 @@ int io_acled_row(struct io_ctx *c, const struct io_csv_row *row,
 		const char *lo = COL(A_LON, 1);
 
 		if (llen || len) {
-			rc = io_parse_microdeg(la, llen, REC_LAT_MAX, &lat, err);
+			rc =
+			    io_parse_microdeg(la, llen, REC_LAT_MAX, &lat, err);
 			if (rc < 0)
 				return px_err_prefix(err, "column 'latitude'");
 			rc = io_parse_microdeg(lo, len, REC_LON_MAX, &lon, err);
@@ -472,8 +468,9 @@ int io_acled_row(struct io_ctx *c, const struct io_csv_row *row,
 		if (len != 1 || s[0] < '1' || s[0] > '3')
 			return bad_col(err, A_GPREC, s, len,
 				       "must be 1, 2 or 3");
-		loc_prec = s[0] == '1' ? "exact" : s[0] == '2' ? "near"
-							       : "district";
+		loc_prec = s[0] == '1'	 ? "exact"
+			   : s[0] == '2' ? "near"
+					 : "district";
 	}
 	loc = io_col(row, c->col[A_LOCATION], 0, &loclen);
 	if (!loclen) {
@@ -575,8 +572,9 @@ int io_acled_row(struct io_ctx *c, const struct io_csv_row *row,
 			long cp = rec_utf8_count(s, len);
 
 			if (cp > REC_TEXT_MAX) {
-				rc = bad_col(err, A_NOTES, s, 20, "is longer "
-						"than 20,000 characters");
+				rc = bad_col(err, A_NOTES, s, 20,
+					     "is longer "
+					     "than 20,000 characters");
 				goto fail;
 			}
 			if (io_set_str(n, "text", s, len))
@@ -626,8 +624,9 @@ int io_acled_row(struct io_ctx *c, const struct io_csv_row *row,
 				     "is longer than 200 characters");
 			goto fail;
 		}
-		if (len && (add_actors(arr, s, len, inter) ||
-			    ((s = COL(kas, 0)), add_actors(arr, s, len, NULL)))) {
+		if (len &&
+		    (add_actors(arr, s, len, inter) ||
+		     ((s = COL(kas, 0)), add_actors(arr, s, len, NULL)))) {
 			json_decref(arr);
 			goto nomem;
 		}
@@ -635,9 +634,8 @@ int io_acled_row(struct io_ctx *c, const struct io_csv_row *row,
 			json_t *w = json_object();
 
 			if (!w || json_object_set_new(w, "actors", arr) ||
-			    json_object_set_new(claims,
-						side ? "targets" : "initiators",
-						w))
+			    json_object_set_new(
+				claims, side ? "targets" : "initiators", w))
 				goto nomem;
 		} else {
 			json_decref(arr);
@@ -652,9 +650,9 @@ int io_acled_row(struct io_ctx *c, const struct io_csv_row *row,
 			px_err_prefix(err, "column 'fatalities'");
 			goto fail;
 		}
-		if (json_object_set_new(
-			claims, "casualties",
-			json_pack("{s:{s:I}}", "unknown", "best", (json_int_t)n)))
+		if (json_object_set_new(claims, "casualties",
+					json_pack("{s:{s:I}}", "unknown",
+						  "best", (json_int_t)n)))
 			goto nomem;
 	}
 	if (json_object_set_new(acc, "claims", claims))

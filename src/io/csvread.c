@@ -19,13 +19,13 @@
 #define LINE_CHUNK 65536
 
 struct qrow {
-	struct px_buf data;  /* the fields, each followed by a NUL */
-	size_t *off;	     /* start of each field in data */
+	struct px_buf data; /* the fields, each followed by a NUL */
+	size_t *off;	    /* start of each field in data */
 	size_t *len;
 	size_t n, cap;
 	uint64_t line;
 	const char *problem;
-	const char **ptr;    /* filled when handed out */
+	const char **ptr; /* filled when handed out */
 	size_t ptrcap;
 };
 
@@ -34,19 +34,19 @@ struct io_csv {
 	int tsv;
 	struct csv_parser p;
 	int p_ok;
-	struct px_buf in;    /* bytes read, not yet fed */
+	struct px_buf in; /* bytes read, not yet fed */
 	size_t in_pos;
 	int eof;
 	int done;
-	uint64_t line;	     /* lines fed so far */
+	uint64_t line; /* lines fed so far */
 	uint64_t offset;
-	int first;	     /* BOM check pending */
+	int first; /* BOM check pending */
 	/* rows: q[0..nq) completed, q[nq] being built */
 	struct qrow *q;
 	size_t nq, qcap, qhead;
-	int building;	     /* a row is in progress */
+	int building;		/* a row is in progress */
 	uint64_t pending_start; /* line the row being parsed started on */
-	int at_line_start;   /* the next byte fed begins a physical line */
+	int at_line_start;	/* the next byte fed begins a physical line */
 	int nomem;
 	struct io_csv_row out;
 };

@@ -63,7 +63,7 @@ static void cell(struct row *r, const char *s)
 }
 
 static void cellf(struct row *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void cellf(struct row *r, const char *fmt, ...)
 {
 	char tmp[512];
@@ -83,6 +83,8 @@ static void row_end(struct row *r)
 
 /* ---- context */
 
+struct agg;
+
 struct ex {
 	struct repo *repo;
 	struct store *st;
@@ -94,7 +96,10 @@ struct ex {
 	json_t *objs;	     /* cached records (places, sources) */
 	struct row r;
 	int first_feature;
-	struct io_map *events; /* selected event ids, when filtered */
+	struct io_map *events; /* selected event ids, when filtered; for
+				  geojson, event id -> agg index */
+	struct agg *agg;
+	size_t nagg, aggcap;
 };
 
 /* The current record of id (cached), or NULL. */
@@ -176,8 +181,8 @@ static void query_filters(struct ex *x, struct store_query *q)
 }
 
 /* A value kept in a comment as "prefix.name=value" (into out). */
-static const char *kept(const json_t *rec, const char *prefix,
-			const char *name, char *out, size_t cap)
+static const char *kept(const json_t *rec, const char *prefix, const char *name,
+			char *out, size_t cap)
 {
 	const char *cm = json_string_value(json_object_get(rec, "comment"));
 	size_t pl = strlen(prefix), nl = strlen(name);
@@ -281,10 +286,10 @@ static const char *label(const char *code)
 
 static int inter_num(const char *code)
 {
-	static const char *const c[] = {
-	    "state-forces",	"rebel-group",	"political-militia",
-	    "identity-militia", "rioters",	"protesters",
-	    "civilians",	"external-other"};
+	static const char *const c[] = {"state-forces",	     "rebel-group",
+					"political-militia", "identity-militia",
+					"rioters",	     "protesters",
+					"civilians",	     "external-other"};
 
 	for (int i = 0; i < 8; i++)
 		if (strcmp(code, c[i]) == 0)
@@ -429,15 +434,37 @@ static void sources(struct ex *x, const json_t *acc, char *out, size_t cap,
 	}
 }
 
-static const char *const acled_header[] = {
-    "event_id_cnty", "event_date",     "year",		 "time_precision",
-    "disorder_type", "event_type",     "sub_event_type", "actor1",
-    "assoc_actor_1", "inter1",	       "actor2",	 "assoc_actor_2",
-    "inter2",	     "interaction",    "civilian_targeting", "iso",
-    "region",	     "country",	       "admin1",	 "admin2",
-    "admin3",	     "location",       "latitude",	 "longitude",
-    "geo_precision", "source",	       "source_scale",	 "notes",
-    "fatalities",    "tags",	       "timestamp"};
+static const char *const acled_header[] = {"event_id_cnty",
+					   "event_date",
+					   "year",
+					   "time_precision",
+					   "disorder_type",
+					   "event_type",
+					   "sub_event_type",
+					   "actor1",
+					   "assoc_actor_1",
+					   "inter1",
+					   "actor2",
+					   "assoc_actor_2",
+					   "inter2",
+					   "interaction",
+					   "civilian_targeting",
+					   "iso",
+					   "region",
+					   "country",
+					   "admin1",
+					   "admin2",
+					   "admin3",
+					   "location",
+					   "latitude",
+					   "longitude",
+					   "geo_precision",
+					   "source",
+					   "source_scale",
+					   "notes",
+					   "fatalities",
+					   "tags",
+					   "timestamp"};
 
 static int64_t unix_of(const char *t)
 {
@@ -446,8 +473,8 @@ static int64_t unix_of(const char *t)
 		return 0;
 	return io_date_days(t) * 86400 +
 	       ((t[11] - '0') * 10 + (t[12] - '0')) * 3600 +
-	       ((t[14] - '0') * 10 + (t[15] - '0')) * 60 +
-	       (t[17] - '0') * 10 + (t[18] - '0');
+	       ((t[14] - '0') * 10 + (t[15] - '0')) * 60 + (t[17] - '0') * 10 +
+	       (t[18] - '0');
 }
 
 /* One ACLED row for account acc (a store record) of event ev. */
@@ -484,8 +511,8 @@ static int acled_row(struct ex *x, const json_t *evrec, const json_t *accrec,
 	cell(r, json_is_string(json_object_get(ty, "type"))
 		    ? label(str(ty, "type"))
 		    : "");
-	cell(r, json_object_get(ty, "subtype") ? label(str(ty, "subtype"))
-					       : "");
+	cell(r,
+	     json_object_get(ty, "subtype") ? label(str(ty, "subtype")) : "");
 	cell(r, a1);
 	cell(r, r1);
 	if (i1)
@@ -505,9 +532,9 @@ static int acled_row(struct ex *x, const json_t *evrec, const json_t *accrec,
 		      i1 < i2 || !i2 ? i2 : i1);
 	else
 		cell(r, "");
-	cell(r, i2 == 7 ? "Civilian targeting"
-			: kept(acc, "acled", "civilian_targeting", v,
-			       sizeof(v)));
+	cell(r, i2 == 7
+		    ? "Civilian targeting"
+		    : kept(acc, "acled", "civilian_targeting", v, sizeof(v)));
 	cell(r, kept(acc, "acled", "iso", v, sizeof(v)));
 	cell(r, kept(acc, "acled", "region", v, sizeof(v)));
 	cell(r, kept(acc, "acled", "country", v, sizeof(v)));
@@ -516,21 +543,23 @@ static int acled_row(struct ex *x, const json_t *evrec, const json_t *accrec,
 	cell(r, kept(acc, "acled", "admin3", v, sizeof(v)));
 	/* the dataset's own location and coordinates when it gave them
 	 * (the gazetteer place it was matched to may differ) */
-	cell(r, kept(acc, "acled", "location", v, sizeof(v))[0] ? v
-							       : place_name(pl));
+	cell(r, kept(acc, "acled", "location", v, sizeof(v))[0]
+		    ? v
+		    : place_name(pl));
 	cell(r, kept(acc, "acled", "latitude", v, sizeof(v))[0] ? v : lat);
 	cell(r, kept(acc, "acled", "longitude", v, sizeof(v))[0] ? v : lon);
 	{
 		const char *p = str(pc, "precision");
 
-		cell(r, !p[0] ? "" : strcmp(p, "exact") == 0 ? "1"
-				 : strcmp(p, "near") == 0    ? "2"
-							     : "3");
+		cell(r, !p[0]			  ? ""
+			: strcmp(p, "exact") == 0 ? "1"
+			: strcmp(p, "near") == 0  ? "2"
+						  : "3");
 	}
 	cell(r, src);
 	cell(r, scale);
-	cell(r, acc ? str(json_object_get(acc, "narrative"), "text")
-		    : disputed);
+	cell(r,
+	     acc ? str(json_object_get(acc, "narrative"), "text") : disputed);
 	if (best >= 0)
 		cellf(r, "%lld", (long long)best);
 	else
@@ -538,7 +567,7 @@ static int acled_row(struct ex *x, const json_t *evrec, const json_t *accrec,
 	cell(r, kept(acc, "acled", "tags", v, sizeof(v)));
 	cellf(r, "%lld", (long long)unix_of(str(acc ? acc : ev, "filed_at")));
 	cell(r, str(evrec, "id"));
-	if (accrec) {
+	if (!disputed) {
 		cell(r, str(accrec, "id"));
 		cell(r, str(accrec, "owner"));
 	} else {
@@ -551,24 +580,55 @@ static int acled_row(struct ex *x, const json_t *evrec, const json_t *accrec,
 
 /* ---- UCDP GED */
 
-static const char *const ucdp_header[] = {
-    "id",		"relid",	     "year",
-    "active_year",	"code_status",	     "type_of_violence",
-    "conflict_dset_id", "conflict_new_id",   "conflict_name",
-    "dyad_dset_id",	"dyad_new_id",	     "dyad_name",
-    "side_a_dset_id",	"side_a_new_id",     "side_a",
-    "side_b_dset_id",	"side_b_new_id",     "side_b",
-    "number_of_sources", "source_article",   "source_office",
-    "source_date",	"source_headline",   "source_original",
-    "where_prec",	"where_coordinates", "where_description",
-    "adm_1",		"adm_2",	     "latitude",
-    "longitude",	"geom_wkt",	     "priogrid_gid",
-    "country",		"country_id",	     "region",
-    "event_clarity",	"date_prec",	     "date_start",
-    "date_end",		"deaths_a",	     "deaths_b",
-    "deaths_civilians", "deaths_unknown",    "best",
-    "high",		"low",		     "gwnoa",
-    "gwnob"};
+static const char *const ucdp_header[] = {"id",
+					  "relid",
+					  "year",
+					  "active_year",
+					  "code_status",
+					  "type_of_violence",
+					  "conflict_dset_id",
+					  "conflict_new_id",
+					  "conflict_name",
+					  "dyad_dset_id",
+					  "dyad_new_id",
+					  "dyad_name",
+					  "side_a_dset_id",
+					  "side_a_new_id",
+					  "side_a",
+					  "side_b_dset_id",
+					  "side_b_new_id",
+					  "side_b",
+					  "number_of_sources",
+					  "source_article",
+					  "source_office",
+					  "source_date",
+					  "source_headline",
+					  "source_original",
+					  "where_prec",
+					  "where_coordinates",
+					  "where_description",
+					  "adm_1",
+					  "adm_2",
+					  "latitude",
+					  "longitude",
+					  "geom_wkt",
+					  "priogrid_gid",
+					  "country",
+					  "country_id",
+					  "region",
+					  "event_clarity",
+					  "date_prec",
+					  "date_start",
+					  "date_end",
+					  "deaths_a",
+					  "deaths_b",
+					  "deaths_civilians",
+					  "deaths_unknown",
+					  "best",
+					  "high",
+					  "low",
+					  "gwnoa",
+					  "gwnob"};
 
 /* Join one member of every source of acc with ";". */
 static void src_field(struct ex *x, const json_t *acc, const char *member,
@@ -636,8 +696,8 @@ static int ucdp_row(struct ex *x, const json_t *evrec, const json_t *accrec,
 		 * takes part, non-state (2); other events have none */
 		cell(r, strcmp(tp, "violence-against-civilians") == 0 || i2 == 7
 			    ? "3"
-			: strcmp(tp, "battle") && strcmp(tp,
-					"explosion-remote-violence")
+			: strcmp(tp, "battle") &&
+				strcmp(tp, "explosion-remote-violence")
 			    ? ""
 			: i1 == 1 || i2 == 1 ? "1"
 					     : "2");
@@ -739,7 +799,7 @@ static int ucdp_row(struct ex *x, const json_t *evrec, const json_t *accrec,
 	keptcell(x, acc, "gwnoa");
 	keptcell(x, acc, "gwnob");
 	cell(r, str(evrec, "id"));
-	if (accrec) {
+	if (!disputed) {
 		cell(r, str(accrec, "id"));
 		cell(r, str(accrec, "owner"));
 	} else {
@@ -783,6 +843,17 @@ static json_t *accounts_of(struct ex *x, const char *event, struct px_err *err)
 		snprintf(cursor, sizeof(cursor), "%s", next);
 		json_decref(res);
 	}
+}
+
+/* The precision an agreed interval is known to: its length. */
+static const char *span_precision(const char *s, const char *e)
+{
+	int64_t days = io_date_days(e) - io_date_days(s);
+
+	return days == 0   ? "day"
+	       : days < 7  ? "week"
+	       : days < 31 ? "month"
+			   : "year";
 }
 
 /*
@@ -879,8 +950,7 @@ static json_t *consensus(const json_t *accs, char *disputed, size_t cap)
 		json_object_set_new(claims, "time",
 				    json_pack("{s:s,s:s,s:s}", "start", s,
 					      "end", e, "precision",
-					      strcmp(s, e) == 0 ? "day"
-								: "week"));
+					      span_precision(s, e)));
 	if (type0 && type_ok)
 		json_object_set(claims, "type", (json_t *)type0);
 	if (ini0 && ini_ok)
@@ -925,10 +995,10 @@ static int one_event(struct ex *x, json_t *evrec, struct px_err *err)
 		if (acled) {
 			json_object_set_new(c, "narrative",
 					    json_pack("{s:s}", "text", what));
-			json_object_set(c, "filed_at",
-					json_object_get(json_object_get(evrec,
-									"record"),
-							"filed_at"));
+			json_object_set(
+			    c, "filed_at",
+			    json_object_get(json_object_get(evrec, "record"),
+					    "filed_at"));
 		}
 		rc = acled ? acled_row(x, evrec, fake, disputed)
 			   : ucdp_row(x, evrec, fake, disputed);
@@ -1070,33 +1140,147 @@ static int feature(struct ex *x, const json_t *pl, json_t *props)
 	return emit(x);
 }
 
+/* What the accounts of one event agree on, gathered in one pass over all
+ * accounts (the rules of consensus() above, kept compact). */
+struct agg {
+	unsigned n;
+	char s[11], e[11];
+	char type[48];
+	uint64_t ini, tgt;
+	int has_ini, has_tgt, any_cas;
+	int type_bad, ini_bad, tgt_bad;
+	int64_t lo, hi;
+};
+
+static uint64_t actors_hash(const json_t *a)
+{
+	char *d = json_dumps(json_object_get(a, "actors"),
+			     JSON_COMPACT | JSON_SORT_KEYS);
+	uint64_t h = 1469598103934665603ULL;
+
+	for (const char *p = d; p && *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	free(d); /* jansson's allocator */
+	return h;
+}
+
+static int agg_account(struct ex *x, json_t *item, struct px_err *err)
+{
+	const json_t *rec = json_object_get(item, "record");
+	const json_t *c = json_object_get(rec, "claims"), *t, *a;
+	const char *ev = str(rec, "event");
+	size_t at = io_map_get(x->events, ev);
+	struct agg *g;
+	int64_t l, h;
+
+	if (at == (size_t)-1) {
+		if (x->nagg == x->aggcap) {
+			size_t ncap = x->aggcap ? x->aggcap * 2 : 1024;
+			struct agg *na = px_realloc(x->agg, ncap * sizeof(*na));
+
+			if (!na)
+				return px_errorf(err, PX_ENOMEM,
+						 "out of memory");
+			x->agg = na;
+			x->aggcap = ncap;
+		}
+		at = x->nagg++;
+		memset(&x->agg[at], 0, sizeof(x->agg[at]));
+		if (io_map_put(x->events, ev, at))
+			return px_errorf(err, PX_ENOMEM, "out of memory");
+	}
+	g = &x->agg[at];
+	g->n++;
+	if ((t = json_object_get(c, "time"))) {
+		const char *ts = str(t, "start"), *te = str(t, "end");
+
+		if (!g->s[0] || strcmp(ts, g->s) > 0)
+			snprintf(g->s, sizeof(g->s), "%s", ts);
+		if (!g->e[0] || strcmp(te, g->e) < 0)
+			snprintf(g->e, sizeof(g->e), "%s", te);
+	}
+	if ((t = json_object_get(c, "type"))) {
+		if (!g->type[0])
+			snprintf(g->type, sizeof(g->type), "%s",
+				 str(t, "type"));
+		else if (strcmp(g->type, str(t, "type")))
+			g->type_bad = 1;
+	}
+	if ((a = json_object_get(c, "initiators"))) {
+		uint64_t hh = actors_hash(a);
+
+		if (!g->has_ini)
+			g->ini = hh;
+		else if (g->ini != hh)
+			g->ini_bad = 1;
+		g->has_ini = 1;
+	}
+	if ((a = json_object_get(c, "targets"))) {
+		uint64_t hh = actors_hash(a);
+
+		if (!g->has_tgt)
+			g->tgt = hh;
+		else if (g->tgt != hh)
+			g->tgt_bad = 1;
+		g->has_tgt = 1;
+	}
+	if (deaths(c, &l, &h) >= 0) {
+		if (!g->any_cas) {
+			g->lo = l;
+			g->hi = h;
+		} else {
+			if (l > g->lo)
+				g->lo = l;
+			if (h >= 0 && (g->hi < 0 || h < g->hi))
+				g->hi = h;
+		}
+		g->any_cas = 1;
+	}
+	return 0;
+}
+
+static void agg_disputed(const struct agg *g, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	out[0] = 0;
+#define D(cond, name)                                                          \
+	if (cond)                                                              \
+	n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? "; " : "", name)
+	D(g->s[0] && strcmp(g->s, g->e) > 0, "time");
+	D(g->type_bad, "type");
+	D(g->ini_bad, "initiators");
+	D(g->tgt_bad, "targets");
+	D(g->any_cas && g->hi >= 0 && g->lo > g->hi, "casualties");
+#undef D
+}
+
 static int geo_event(struct ex *x, json_t *evrec, struct px_err *err)
 {
 	const json_t *ev = json_object_get(evrec, "record");
 	const json_t *t = json_object_get(ev, "time");
 	const json_t *pc = json_object_get(ev, "place");
 	const json_t *pl = rec_of(x, str(pc, "place"));
-	json_t *accs = accounts_of(x, str(evrec, "id"), err);
+	size_t at = io_map_get(x->events, str(evrec, "id"));
+	const struct agg *g = at == (size_t)-1 ? NULL : &x->agg[at];
 	json_t *props;
 	char disputed[256] = "";
 	int rc;
 
-	if (!accs)
-		return err && err->code ? err->code : PX_ENOMEM;
-	json_decref(consensus(accs, disputed, sizeof(disputed)));
+	if (g)
+		agg_disputed(g, disputed, sizeof(disputed));
 	props = json_pack(
 	    "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:b,s:s}", "id",
 	    str(evrec, "id"), "kind", "event", "title", str(ev, "title"),
 	    "type", str(ev, "type"), "subtype", str(ev, "subtype"), "start",
 	    str(t, "start"), "end", str(t, "end"), "time_precision",
 	    str(t, "precision"), "place", str(pc, "place"), "place_name",
-	    place_name(pl), "accounts", (json_int_t)json_array_size(accs),
-	    "disputed", disputed[0] != 0, "disputed_fields", disputed);
-	json_object_set_new(props, "place_precision",
-			    json_string(str(pc, "precision")));
-	json_decref(accs);
+	    place_name(pl), "accounts", (json_int_t)(g ? g->n : 0), "disputed",
+	    disputed[0] != 0, "disputed_fields", disputed);
 	if (!props)
 		return px_errorf(err, PX_ENOMEM, "out of memory");
+	json_object_set_new(props, "place_precision",
+			    json_string(str(pc, "precision")));
 	rc = feature(x, pl, props);
 	json_decref(props);
 	px_progress_update(&x->prog, x->stats->rows);
@@ -1144,6 +1328,16 @@ static int geojson_export(struct ex *x, struct px_err *err)
 	x->first_feature = 1;
 	px_buf_addstr(&x->r.b,
 		      "{\"type\":\"FeatureCollection\",\"features\":[");
+	/* every account once: how many each event has, what they dispute */
+	x->events = px_calloc(1, sizeof(*x->events));
+	if (!x->events)
+		return px_errorf(err, PX_ENOMEM, "out of memory");
+	io_map_init(x->events);
+	store_query_init(&q);
+	q.kind = REC_ACCOUNT;
+	rc = each(x, &q, agg_account, err);
+	if (rc < 0)
+		return rc;
 	query_filters(x, &q);
 	q.kind = REC_EVENT;
 	rc = each(x, &q, geo_event, err);
@@ -1194,8 +1388,8 @@ static int jsonl_one(struct ex *x, uint64_t index, const struct px_buf *e,
 	json_decref(got);
 	if (io_map_put(seen, id, 1))
 		return px_errorf(err, PX_ENOMEM, "out of memory");
-	line = json_pack("{s:I,s:s,s:s%}", "index", (json_int_t)index, "id",
-			 id, "entry", text, e->len);
+	line = json_pack("{s:I,s:s,s:s%}", "index", (json_int_t)index, "id", id,
+			 "entry", text, e->len);
 	dump = line ? json_dumps(line, JSON_COMPACT) : NULL;
 	json_decref(line);
 	if (!dump)
@@ -1254,8 +1448,8 @@ static int jsonl_export(struct ex *x, struct px_err *err)
 		px_buf_reset(&e);
 		rc = log_entry(log, i, &e, err);
 		if (rc == 0)
-			rc = jsonl_one(x, i, &e, filtered ? &want : NULL,
-				       &seen, err);
+			rc = jsonl_one(x, i, &e, filtered ? &want : NULL, &seen,
+				       err);
 	}
 	px_buf_release(&e);
 	io_map_release(&want);
@@ -1286,10 +1480,16 @@ int io_export(struct repo *r, const struct io_export_options *opt, FILE *out,
 	if (!x.objs)
 		return px_errorf(err, PX_ENOMEM, "out of memory");
 	switch (opt->format) {
-	case IO_JSONL: rc = jsonl_export(&x, err); break;
+	case IO_JSONL:
+		rc = jsonl_export(&x, err);
+		break;
 	case IO_ACLED:
-	case IO_UCDP: rc = csv_export(&x, err); break;
-	case IO_GEOJSON: rc = geojson_export(&x, err); break;
+	case IO_UCDP:
+		rc = csv_export(&x, err);
+		break;
+	case IO_GEOJSON:
+		rc = geojson_export(&x, err);
+		break;
 	default:
 		rc = px_errorf(err, PX_EUSAGE, "cannot export %s",
 			       io_format_name(opt->format));
@@ -1306,6 +1506,7 @@ int io_export(struct repo *r, const struct io_export_options *opt, FILE *out,
 		io_map_release(x.events);
 		px_free(x.events);
 	}
+	px_free(x.agg);
 	json_decref(x.objs);
 	stats->seconds = px_now() - t0;
 	return rc;

@@ -53,11 +53,11 @@ enum {
 };
 
 static const char *const gn_cols[G_COUNT] = {
-    "geonameid",    "name",	 "asciiname",	"alternatenames",
-    "latitude",	    "longitude", "feature_class", "feature_code",
-    "country_code", "cc2",	 "admin1_code", "admin2_code",
-    "admin3_code",  "admin4_code", "population", "elevation",
-    "dem",	    "timezone",	 "modification_date"};
+    "geonameid",    "name",	   "asciiname",	       "alternatenames",
+    "latitude",	    "longitude",   "feature_class",    "feature_code",
+    "country_code", "cc2",	   "admin1_code",      "admin2_code",
+    "admin3_code",  "admin4_code", "population",       "elevation",
+    "dem",	    "timezone",	   "modification_date"};
 
 static int add_name(json_t *names, const char *s, size_t len, size_t *dropped)
 {
@@ -79,7 +79,8 @@ static int add_name(json_t *names, const char *s, size_t len, size_t *dropped)
 		return 0;
 	json_array_foreach(names, i, n)
 	{
-		const char *have = json_string_value(json_object_get(n, "name"));
+		const char *have =
+		    json_string_value(json_object_get(n, "name"));
 
 		if (strlen(have) == len && memcmp(have, s, len) == 0)
 			return 0;
@@ -104,17 +105,22 @@ static const char *type_of(const char *cls, size_t cl, const char *code,
 	if (cl != 1)
 		return "other";
 	switch (cls[0]) {
-	case 'P': return "settlement";
+	case 'P':
+		return "settlement";
 	case 'A':
 		if (len >= 3 && memcmp(code, "PCL", 3) == 0)
 			return "country";
 		if (len == 4 && memcmp(code, "ADM1", 4) == 0)
 			return "region";
 		return "district";
-	case 'H': return "water";
-	case 'R': return "road";
-	case 'S': return "landmark";
-	default: return "other";
+	case 'H':
+		return "water";
+	case 'R':
+		return "road";
+	case 'S':
+		return "landmark";
+	default:
+		return "other";
 	}
 }
 
@@ -189,12 +195,12 @@ int io_geonames_row(struct io_ctx *c, const struct io_csv_row *row,
 	}
 	snprintf(filed_at, sizeof(filed_at), "%sT00:00:00Z", date);
 
-	names = json_array();
-	if (!names)
-		goto nomem;
 	s = io_col(row, G_NAME, 0, &len);
 	if (!len)
 		return px_errorf(err, PX_EINVAL, "column 'name': is empty");
+	names = json_array();
+	if (!names)
+		goto nomem;
 	if (add_name(names, s, len, &dropped) < 0)
 		goto nomem;
 	s = io_col(row, G_ASCII, 0, &len);
@@ -222,9 +228,9 @@ int io_geonames_row(struct io_ctx *c, const struct io_csv_row *row,
 			(unsigned long long)id, dropped);
 
 	px_buf_init(&comment, 4 * REC_NOTE_MAX);
-	crypto_hash_sha256(digest, (const unsigned char *)row->field[0],
-			   (size_t)(row->field[G_MOD] + row->len[G_MOD] -
-				    row->field[0]));
+	crypto_hash_sha256(
+	    digest, (const unsigned char *)row->field[0],
+	    (size_t)(row->field[G_MOD] + row->len[G_MOD] - row->field[0]));
 	px_hex_encode(hex, digest, 8);
 	for (int k = G_FCLASS; k < G_COUNT; k++) {
 		char name[40];
@@ -246,14 +252,15 @@ int io_geonames_row(struct io_ctx *c, const struct io_csv_row *row,
 		const char *cls = io_col(row, G_FCLASS, 0, &cl);
 		const char *code = io_col(row, G_FCODE, 0, &fl);
 
-		if (json_object_set_new(pl, "type",
-					json_string(type_of(cls, cl, code, fl))))
+		if (json_object_set_new(
+			pl, "type", json_string(type_of(cls, cl, code, fl))))
 			goto nomem_c;
 	}
 	if (json_object_set_new(pl, "coordinates",
 				json_pack("{s:I,s:I}", "lat", (json_int_t)lat,
 					  "lon", (json_int_t)lon)) ||
-	    json_object_set_new(pl, "geonameid", json_integer((json_int_t)id)) ||
+	    json_object_set_new(pl, "geonameid",
+				json_integer((json_int_t)id)) ||
 	    io_set_str(pl, "comment", (const char *)comment.data, comment.len))
 		goto nomem_c;
 	px_buf_release(&comment);
@@ -262,7 +269,8 @@ int io_geonames_row(struct io_ctx *c, const struct io_csv_row *row,
 	size_t at = io_map_get(&c->gaz.bygeo, gid);
 	if (at != (size_t)-1 && c->gaz.p[at].id[0]) {
 		const char *pid = c->gaz.p[at].id;
-		const char *cm = json_string_value(json_object_get(pl, "comment"));
+		const char *cm =
+		    json_string_value(json_object_get(pl, "comment"));
 		json_t *cur = NULL;
 
 		if (seen_comment(c->st, pid, cm) || !c->st) {

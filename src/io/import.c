@@ -43,11 +43,16 @@ int io_format_parse(const char *s, enum io_format *out)
 const char *io_format_name(enum io_format f)
 {
 	switch (f) {
-	case IO_ACLED: return "acled";
-	case IO_UCDP: return "ucdp";
-	case IO_GEONAMES: return "geonames";
-	case IO_JSONL: return "jsonl";
-	case IO_GEOJSON: return "geojson";
+	case IO_ACLED:
+		return "acled";
+	case IO_UCDP:
+		return "ucdp";
+	case IO_GEONAMES:
+		return "geonames";
+	case IO_JSONL:
+		return "jsonl";
+	case IO_GEOJSON:
+		return "geojson";
 	}
 	return "?";
 }
@@ -112,7 +117,8 @@ void io_format_microdeg(int64_t v, char out[16])
 	char frac[8];
 	int n;
 
-	snprintf(frac, sizeof(frac), "%06llu", (unsigned long long)(a % 1000000));
+	snprintf(frac, sizeof(frac), "%06llu",
+		 (unsigned long long)(a % 1000000));
 	n = 6;
 	while (n > 0 && frac[n - 1] == '0')
 		frac[--n] = 0;
@@ -136,7 +142,7 @@ static int month_name(const char *s, size_t len)
 {
 	static const char *const m[] = {"january", "february", "march",
 					"april",   "may",      "june",
-					"july",    "august",   "september",
+					"july",	   "august",   "september",
 					"october", "november", "december"};
 	char low[16];
 
@@ -275,10 +281,9 @@ int io_parse_count(const char *s, size_t len, int64_t max, int64_t *out,
 	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
 		v = v * 10 + (s[i] - '0');
 		if (v > max)
-			return px_errorf(err, PX_EINVAL,
-					 "must be at most %lld, not %.*s",
-					 (long long)max,
-					 (int)(len > 40 ? 40 : len), s);
+			return px_errorf(
+			    err, PX_EINVAL, "must be at most %lld, not %.*s",
+			    (long long)max, (int)(len > 40 ? 40 : len), s);
 	}
 	if (i < len && s[i] == '.') { /* "12.0" as some exports write */
 		for (i++; i < len && s[i] == '0'; i++)
@@ -490,9 +495,8 @@ void io_note(struct io_ctx *c, uint64_t line, const char *fmt, ...)
 	va_list ap;
 
 	c->stats->notes++;
-	if (!c->opt->report || c->reported >= (c->opt->max_reported
-						       ? c->opt->max_reported
-						       : 50))
+	if (!c->opt->report ||
+	    c->reported >= (c->opt->max_reported ? c->opt->max_reported : 50))
 		return;
 	c->reported++;
 	fprintf(c->opt->report, "line %llu: note: ", (unsigned long long)line);
@@ -529,8 +533,8 @@ int io_check_text(const char *s, size_t len, const char *column,
 		  struct px_err *err)
 {
 	if (memchr(s, 0, len))
-		return px_errorf(err, PX_EINVAL, "column '%s': holds a NUL byte",
-				 column);
+		return px_errorf(err, PX_EINVAL,
+				 "column '%s': holds a NUL byte", column);
 	if (rec_utf8_count(s, len) < 0)
 		return px_errorf(err, PX_EINVAL,
 				 "column '%s': is not valid UTF-8", column);
@@ -601,7 +605,7 @@ void io_comment_add(struct px_buf *b, const char *name, const char *v,
 	px_buf_addf(b, "%s=", name);
 	for (size_t i = 0; i < len; i++)
 		px_buf_addc(b, (v[i] == '\n' || v[i] == '\r') ? ' '
-							       : (uint8_t)v[i]);
+							      : (uint8_t)v[i]);
 }
 
 /* ---- the gazetteer */
@@ -902,9 +906,9 @@ int io_source_for(struct io_ctx *c, json_t *source, struct io_unit *u,
 /* ---- the batch writer */
 
 struct pending {
-	struct px_buf text;  /* canonical texts, each NUL-terminated */
+	struct px_buf text; /* canonical texts, each NUL-terminated */
 	size_t *off, *len;
-	size_t *unit_of;     /* record -> unit slot */
+	size_t *unit_of; /* record -> unit slot */
 	size_t n, cap;
 	/* per unit in the batch */
 	uint64_t *line;
@@ -913,8 +917,7 @@ struct pending {
 	size_t nu, ucap;
 };
 
-static int pending_unit(struct pending *b, uint64_t line, int update,
-			int newp)
+static int pending_unit(struct pending *b, uint64_t line, int update, int newp)
 {
 	if (b->nu >= b->ucap) {
 		size_t ncap = b->ucap ? b->ucap * 2 : 256;
@@ -1142,15 +1145,17 @@ static int queue_unit(struct io_ctx *c, struct pending *b, struct io_unit *u,
 		px_buf_reset(&canon);
 		rc = rec_canon_write(u->rec[i], &canon, &e);
 		if (rc == 0)
-			rc = rec_parse((const char *)canon.data, canon.len, NULL,
-				       &recs[i], &e);
+			rc = rec_parse((const char *)canon.data, canon.len,
+				       NULL, &recs[i], &e);
 		if (rc < 0) {
 			char msg[PX_ERR_MSG_MAX + 64];
 			const char *k = json_string_value(
 			    json_object_get(u->rec[i], "kind"));
 
-			snprintf(msg, sizeof(msg), "the %s made from it is "
-				 "invalid: %s", k ? k : "record", e.msg);
+			snprintf(msg, sizeof(msg),
+				 "the %s made from it is "
+				 "invalid: %s",
+				 k ? k : "record", e.msg);
 			report_bad(c, line, msg);
 			break;
 		}
@@ -1250,9 +1255,15 @@ static int run_csv(struct io_ctx *c, FILE *f, int check_only,
 		}
 		gaz_n = c->gaz.n;
 		switch (c->opt->format) {
-		case IO_ACLED: rc = io_acled_row(c, row, &u, &e); break;
-		case IO_UCDP: rc = io_ucdp_row(c, row, &u, &e); break;
-		default: rc = io_geonames_row(c, row, &u, &e); break;
+		case IO_ACLED:
+			rc = io_acled_row(c, row, &u, &e);
+			break;
+		case IO_UCDP:
+			rc = io_ucdp_row(c, row, &u, &e);
+			break;
+		default:
+			rc = io_geonames_row(c, row, &u, &e);
+			break;
 		}
 		if (rc == IO_ROW_SKIP) {
 			c->stats->rows--;
@@ -1379,7 +1390,6 @@ int io_import(struct repo *r, const struct io_import_options *opt,
 		/* start again from a clean gazetteer and column map */
 		gaz_release(&c.gaz);
 		io_map_release(&c.seen);
-		memcpy(stats->mapped, pass.mapped, sizeof(stats->mapped));
 		c.header_done = 0;
 		c.reported = 0;
 		rc = gaz_load(&c, err);
@@ -1403,10 +1413,10 @@ void io_import_summary(const struct io_import_options *opt,
 	fprintf(f, "%s%s: %llu rows read in %.1f s (%.0f rows/s)\n",
 		opt->dry_run ? "dry run, nothing written: " : "",
 		io_format_name(opt->format), (unsigned long long)s->rows,
-		s->seconds, s->seconds > 0 ? (double)s->rows / s->seconds : 0.0);
+		s->seconds,
+		s->seconds > 0 ? (double)s->rows / s->seconds : 0.0);
 	fprintf(f, "  imported: %llu rows (%llu records%s)\n",
-		(unsigned long long)s->imported,
-		(unsigned long long)s->records,
+		(unsigned long long)s->imported, (unsigned long long)s->records,
 		opt->dry_run ? " would be written" : "");
 	if (s->updated)
 		fprintf(f, "  updated: %llu\n", (unsigned long long)s->updated);
@@ -1417,7 +1427,8 @@ void io_import_summary(const struct io_import_options *opt,
 			(unsigned long long)s->skipped_unchanged);
 	fprintf(f, ", %llu bad\n", (unsigned long long)s->bad);
 	if (s->places_new || s->places_matched)
-		fprintf(f, "  places: %llu matched in the gazetteer, %llu new\n",
+		fprintf(f,
+			"  places: %llu matched in the gazetteer, %llu new\n",
 			(unsigned long long)s->places_matched,
 			(unsigned long long)s->places_new);
 	if (s->mapped[0])

@@ -66,9 +66,9 @@ const char *io_format_name(enum io_format f);
 struct io_csv;
 
 struct io_csv_row {
-	size_t n;	     /* number of fields */
-	const char **field;  /* each NUL-terminated (a field may hold NUL:
-				use len) */
+	size_t n;	    /* number of fields */
+	const char **field; /* each NUL-terminated (a field may hold NUL:
+			       use len) */
 	const size_t *len;
 	uint64_t line;	     /* physical line the row starts on (1-based) */
 	const char *problem; /* NULL, or why this row cannot be read
@@ -112,8 +112,7 @@ void io_format_microdeg(int64_t v, char out[16]);
  * 20xx), "2023/09/19".  out receives "YYYY-MM-DD"; impossible dates
  * (2023-02-30) are refused.
  */
-int io_parse_date(const char *s, size_t len, char out[11],
-		  struct px_err *err);
+int io_parse_date(const char *s, size_t len, char out[11], struct px_err *err);
 /* Days since 1970-01-01 of a valid "YYYY-MM-DD", and back. */
 int64_t io_date_days(const char *ymd);
 void io_days_date(int64_t days, char out[11]);
@@ -128,34 +127,34 @@ const char *io_script_of(const char *s, size_t len);
 
 struct io_import_options {
 	enum io_format format;
-	const char *path;	/* "-": standard input */
-	FILE *input;		/* when set, read this stream (path names it) */
-	const char *as_party;	/* party id filing the records */
-	int strict;		/* any bad row: stop, nothing written */
-	int dry_run;		/* check and count, write nothing */
-	int progress;		/* progress bar on a terminal */
+	const char *path;     /* "-": standard input */
+	FILE *input;	      /* when set, read this stream (path names it) */
+	const char *as_party; /* party id filing the records */
+	int strict;	      /* any bad row: stop, nothing written */
+	int dry_run;	      /* check and count, write nothing */
+	int progress;	      /* progress bar on a terminal */
 	/* When set, entries are signed here with this key (the party's, which
 	 * the operator does not hold) and submitted as signed entries. */
 	const struct note_signer *signer;
-	FILE *report;		/* bad rows and notes are written here */
-	unsigned max_reported;	/* most bad rows reported one by one (0: 50) */
+	FILE *report;	       /* bad rows and notes are written here */
+	unsigned max_reported; /* most bad rows reported one by one (0: 50) */
 };
 
 struct io_import_stats {
-	uint64_t rows;		 /* rows read (not counting headers) */
-	uint64_t imported;	 /* rows that added records */
-	uint64_t updated;	 /* rows that revised a record (GeoNames) */
-	uint64_t skipped_existing; /* rows already imported */
+	uint64_t rows;		    /* rows read (not counting headers) */
+	uint64_t imported;	    /* rows that added records */
+	uint64_t updated;	    /* rows that revised a record (GeoNames) */
+	uint64_t skipped_existing;  /* rows already imported */
 	uint64_t skipped_unchanged; /* GeoNames rows whose place is current */
-	uint64_t bad;		 /* rows refused */
-	uint64_t records;	 /* records written (or that would be) */
-	uint64_t places_new;	 /* places created for unmatched locations */
-	uint64_t places_matched; /* event rows matched to a known place */
-	uint64_t notes;		 /* values shortened or left out (reported) */
+	uint64_t bad;		    /* rows refused */
+	uint64_t records;	    /* records written (or that would be) */
+	uint64_t places_new;	    /* places created for unmatched locations */
+	uint64_t places_matched;    /* event rows matched to a known place */
+	uint64_t notes; /* values shortened or left out (reported) */
 	double seconds;
-	char mapped[1024];	 /* "event_date->time, ..." (header summary) */
-	char kept[1024];	 /* columns kept in comments */
-	char ignored[1024];	 /* columns not recognised at all */
+	char mapped[1024];  /* "event_date->time, ..." (header summary) */
+	char kept[1024];    /* columns kept in comments */
+	char ignored[1024]; /* columns not recognised at all */
 };
 
 /* r may be NULL: the input is then only read, converted and validated,

@@ -40,11 +40,11 @@ struct io_place {
 struct io_gaz {
 	struct io_place *p;
 	size_t n, cap;
-	struct io_map bykey;   /* names_key -> first link index */
-	size_t *link_place;    /* link -> place index */
-	size_t *link_next;     /* link -> next link with the same key */
+	struct io_map bykey; /* names_key -> first link index */
+	size_t *link_place;  /* link -> place index */
+	size_t *link_next;   /* link -> next link with the same key */
 	size_t nlinks, linkcap;
-	struct io_map bygeo;   /* geonameid (decimal) -> place index */
+	struct io_map bygeo; /* geonameid (decimal) -> place index */
 };
 
 /* ---- one row's records. */
@@ -53,10 +53,10 @@ struct io_gaz {
 struct io_unit {
 	json_t *rec[IO_UNIT_MAX]; /* in the order they must be filed */
 	size_t n;
-	int update;	/* the unit revises an existing record */
-	int unchanged;	/* nothing to do: the record is current */
-	int new_place;	/* a place was created for it */
-	int matched;	/* its place was found in the gazetteer */
+	int update;    /* the unit revises an existing record */
+	int unchanged; /* nothing to do: the record is current */
+	int new_place; /* a place was created for it */
+	int matched;   /* its place was found in the gazetteer */
 };
 
 struct io_ctx {
@@ -76,12 +76,11 @@ struct io_ctx {
 
 /* Report a note (a value shortened, a column kept in a comment). */
 void io_note(struct io_ctx *c, uint64_t line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* The field of column index col of row, trimmed of spaces; "" when absent
  * or "NA" / "NULL" with na set.  *len receives its length. */
-const char *io_col(const struct io_csv_row *row, int col, int na,
-		   size_t *len);
+const char *io_col(const struct io_csv_row *row, int col, int na, size_t *len);
 
 /* A field must be valid UTF-8 without NUL; else PX_EINVAL naming it. */
 int io_check_text(const char *s, size_t len, const char *column,

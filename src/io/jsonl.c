@@ -65,8 +65,7 @@ static void account(struct io_ctx *c, uint64_t line,
 		char msg[PX_ERR_MSG_MAX + 32];
 
 		snprintf(msg, sizeof(msg), "refused: %s",
-			 res->message[0] ? res->message
-					 : px_strerror(res->rc));
+			 res->message[0] ? res->message : px_strerror(res->rc));
 		bad(c, line, msg);
 	}
 }
@@ -222,10 +221,11 @@ static int one_line(struct io_ctx *c, struct jbatch *b, uint64_t line,
 				goto out;
 			if (repo_register_party(c->repo, note,
 						(size_t)(nl - note), &res,
-						&e) < 0 && res.rc == 0) {
+						&e) < 0 &&
+			    res.rc == 0) {
 				res.rc = e.code ? e.code : PX_EINVAL;
-				snprintf(res.message, sizeof(res.message),
-					 "%s", e.msg);
+				snprintf(res.message, sizeof(res.message), "%s",
+					 e.msg);
 			}
 			account(c, line, &res, 0);
 			goto out;
@@ -234,8 +234,9 @@ static int one_line(struct io_ctx *c, struct jbatch *b, uint64_t line,
 		goto out;
 	}
 	if (!json_is_string(json_object_get(j, "kind"))) {
-		bad(c, line, "neither a record (no \"kind\") nor an export "
-			     "line (no \"entry\")");
+		bad(c, line,
+		    "neither a record (no \"kind\") nor an export "
+		    "line (no \"entry\")");
 		goto out;
 	}
 	if (c->opt->dry_run) {
@@ -292,8 +293,7 @@ int io_import_jsonl(struct io_ctx *c, FILE *f, struct px_err *err)
 		size = ftell(f);
 		rewind(f);
 	}
-	px_progress_start(&prog, "importing",
-			  size > 0 ? (uint64_t)size : 0);
+	px_progress_start(&prog, "importing", size > 0 ? (uint64_t)size : 0);
 	if (!c->opt->progress)
 		prog.enabled = 0;
 	if (c->opt->strict && !c->opt->dry_run) {
@@ -347,7 +347,8 @@ int io_import_jsonl(struct io_ctx *c, FILE *f, struct px_err *err)
 				size_t n = line.len;
 				const char *s = (const char *)line.data;
 
-				while (n && (s[n - 1] == '\r' || s[n - 1] == ' '))
+				while (n &&
+				       (s[n - 1] == '\r' || s[n - 1] == ' '))
 					n--;
 				if (n) {
 					rc = one_line(c, b, lineno, s, n, err);

@@ -33,24 +33,55 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const ucdp_cols[] = {
-    "id",		 "relid",	       "year",
-    "active_year",	 "code_status",	       "type_of_violence",
-    "conflict_dset_id",	 "conflict_new_id",    "conflict_name",
-    "dyad_dset_id",	 "dyad_new_id",	       "dyad_name",
-    "side_a_dset_id",	 "side_a_new_id",      "side_a",
-    "side_b_dset_id",	 "side_b_new_id",      "side_b",
-    "number_of_sources", "source_article",     "source_office",
-    "source_date",	 "source_headline",    "source_original",
-    "where_prec",	 "where_coordinates",  "where_description",
-    "adm_1",		 "adm_2",	       "latitude",
-    "longitude",	 "geom_wkt",	       "priogrid_gid",
-    "country",		 "country_id",	       "region",
-    "event_clarity",	 "date_prec",	       "date_start",
-    "date_end",		 "deaths_a",	       "deaths_b",
-    "deaths_civilians",	 "deaths_unknown",     "best",
-    "high",		 "low",		       "gwnoa",
-    "gwnob"};
+static const char *const ucdp_cols[] = {"id",
+					"relid",
+					"year",
+					"active_year",
+					"code_status",
+					"type_of_violence",
+					"conflict_dset_id",
+					"conflict_new_id",
+					"conflict_name",
+					"dyad_dset_id",
+					"dyad_new_id",
+					"dyad_name",
+					"side_a_dset_id",
+					"side_a_new_id",
+					"side_a",
+					"side_b_dset_id",
+					"side_b_new_id",
+					"side_b",
+					"number_of_sources",
+					"source_article",
+					"source_office",
+					"source_date",
+					"source_headline",
+					"source_original",
+					"where_prec",
+					"where_coordinates",
+					"where_description",
+					"adm_1",
+					"adm_2",
+					"latitude",
+					"longitude",
+					"geom_wkt",
+					"priogrid_gid",
+					"country",
+					"country_id",
+					"region",
+					"event_clarity",
+					"date_prec",
+					"date_start",
+					"date_end",
+					"deaths_a",
+					"deaths_b",
+					"deaths_civilians",
+					"deaths_unknown",
+					"best",
+					"high",
+					"low",
+					"gwnoa",
+					"gwnob"};
 
 enum {
 	U_ID,
@@ -106,12 +137,12 @@ enum {
 };
 
 static const int ucdp_kept[] = {
-    U_ID,	U_RELID,   U_YEAR,   U_ACTIVE,	  U_CODE,    U_TOV,
-    U_CDSET,	U_CNEW,	   U_CNAME,  U_DDSET,	  U_DNEW,    U_DNAME,
-    U_ADSET,	U_ANEW,	   U_BDSET,  U_BNEW,	  U_NSRC,    U_WDESC,
-    U_WKT,	U_PRIO,	   U_COUNTRYID, U_REGION, U_CLARITY, U_LOW,
-    U_BEST,	U_HIGH,	   U_GWA,    U_GWB,	  U_WCOORD,  U_ADM1,
-    U_ADM2,	U_COUNTRY, U_DPREC,  U_WPREC,	  U_LAT,     U_LON};
+    U_ID,    U_RELID,	U_YEAR,	     U_ACTIVE, U_CODE,	  U_TOV,
+    U_CDSET, U_CNEW,	U_CNAME,     U_DDSET,  U_DNEW,	  U_DNAME,
+    U_ADSET, U_ANEW,	U_BDSET,     U_BNEW,   U_NSRC,	  U_WDESC,
+    U_WKT,   U_PRIO,	U_COUNTRYID, U_REGION, U_CLARITY, U_LOW,
+    U_BEST,  U_HIGH,	U_GWA,	     U_GWB,    U_WCOORD,  U_ADM1,
+    U_ADM2,  U_COUNTRY, U_DPREC,     U_WPREC,  U_LAT,	  U_LON};
 
 int io_ucdp_header(struct io_ctx *c, const struct io_csv_row *row,
 		   struct px_err *err)
@@ -172,8 +203,8 @@ static const char *piece(const char *s, size_t len, size_t want, size_t *out)
 			i++;
 		e = i++;
 		if (n++ == want) {
-			while (st < e && (s[st] == ' ' || s[st] == '\n' ||
-					  s[st] == '\r'))
+			while (st < e &&
+			       (s[st] == ' ' || s[st] == '\n' || s[st] == '\r'))
 				st++;
 			while (e > st && (s[e - 1] == ' ' || s[e - 1] == '\n' ||
 					  s[e - 1] == '\r'))
@@ -367,7 +398,7 @@ int io_ucdp_row(struct io_ctx *c, const struct io_csv_row *row,
 					 "column 'date_prec': must be 1-5, not "
 					 "\"%.*s\"",
 					 (int)(len > 20 ? 20 : len), s);
-		precision = s[0] == '1'   ? "day"
+		precision = s[0] == '1'	  ? "day"
 			    : s[0] <= '3' ? "week"
 			    : s[0] == '4' ? "month"
 					  : "year";
@@ -415,11 +446,11 @@ int io_ucdp_row(struct io_ctx *c, const struct io_csv_row *row,
 			wp = s[0] - '0';
 		}
 		static const char *const precs[] = {
-		    "", "exact", "near", "district", "region", "region",
-		    "country", "country"};
+		    "",	      "exact",	"near",	   "district",
+		    "region", "region", "country", "country"};
 		static const int levels[] = {0, 0, 0, 1, 2, 2, 3, 3};
-		static const int namecol[] = {0,      U_WCOORD, U_WCOORD,
-					      U_ADM2, U_ADM1,	U_ADM1,
+		static const int namecol[] = {0,	 U_WCOORD, U_WCOORD,
+					      U_ADM2,	 U_ADM1,   U_ADM1,
 					      U_COUNTRY, U_COUNTRY};
 		loc_prec = precs[wp];
 		level = levels[wp];
@@ -444,13 +475,14 @@ int io_ucdp_row(struct io_ctx *c, const struct io_csv_row *row,
 		/* UCDP's "Tartar town", "Barda district": the bare name
 		 * matches the gazetteer */
 		static const char *const suffix[] = {
-		    " town", " city", " village", " district", " rayon",
-		    " province", " region", " municipality"};
+		    " town",  " city",	   " village", " district",
+		    " rayon", " province", " region",  " municipality"};
 		for (size_t k = 0; k < PX_ARRAY_LEN(suffix); k++) {
 			size_t sl = strlen(suffix[k]);
 
 			if (loclen > sl + 1 &&
-			    strncasecmp(loc + loclen - sl, suffix[k], sl) == 0) {
+			    strncasecmp(loc + loclen - sl, suffix[k], sl) ==
+				0) {
 				loclen -= sl;
 				break;
 			}
@@ -461,8 +493,8 @@ int io_ucdp_row(struct io_ctx *c, const struct io_csv_row *row,
 					 "than 200 characters");
 	}
 	px_buf_init(&comment, 4 * REC_NOTE_MAX);
-	rc = io_place_for(c, loc, loclen, level, has_coords, lat, lon,
-			  filed_at, NULL, u, place_id, err);
+	rc = io_place_for(c, loc, loclen, level, has_coords, lat, lon, filed_at,
+			  NULL, u, place_id, err);
 	if (rc < 0)
 		goto fail;
 	srcs = json_array();
@@ -478,19 +510,20 @@ int io_ucdp_row(struct io_ctx *c, const struct io_csv_row *row,
 		if (!cl)
 			cn = io_col(row, c->col[U_CNAME], 1, &cl);
 		snprintf(title, sizeof(title), "%s%s%.*s at %.*s, %s",
-			 type[0] == 'b' ? "Fighting" : "Violence against "
-						       "civilians",
+			 type[0] == 'b' ? "Fighting"
+					: "Violence against "
+					  "civilians",
 			 cl ? ", " : "", (int)(cl > 60 ? 60 : cl), cn,
 			 (int)(loclen > 60 ? 60 : loclen), loc, start);
 	}
 	ev = io_envelope(c, "event", filed_at);
-	if (!ev ||
-	    json_object_set_new(ev, "title", json_string(title)) ||
+	if (!ev || json_object_set_new(ev, "title", json_string(title)) ||
 	    json_object_set_new(ev, "type", json_string(type)) ||
 	    json_object_set_new(ev, "subtype", json_string(subtype)) ||
 	    json_object_set_new(ev, "time",
 				json_pack("{s:s,s:s,s:s}", "start", start,
-					  "end", end, "precision", precision)) ||
+					  "end", end, "precision",
+					  precision)) ||
 	    json_object_set_new(ev, "place",
 				json_pack("{s:s,s:s}", "place", place_id,
 					  "precision", loc_prec)))
@@ -501,11 +534,13 @@ int io_ucdp_row(struct io_ctx *c, const struct io_csv_row *row,
 	claims = json_object();
 	if (!acc || !claims ||
 	    json_object_set_new(acc, "event", json_string(event_id)) ||
-	    json_object_set_new(claims, "time", json_deep_copy(json_object_get(ev, "time"))) ||
-	    json_object_set_new(claims, "place", json_deep_copy(json_object_get(ev, "place"))) ||
-	    json_object_set_new(claims, "type",
-				json_pack("{s:s,s:s}", "type", type, "subtype",
-					  subtype)))
+	    json_object_set_new(claims, "time",
+				json_deep_copy(json_object_get(ev, "time"))) ||
+	    json_object_set_new(claims, "place",
+				json_deep_copy(json_object_get(ev, "place"))) ||
+	    json_object_set_new(
+		claims, "type",
+		json_pack("{s:s,s:s}", "type", type, "subtype", subtype)))
 		goto nomem;
 	{
 		struct px_buf nar;
@@ -523,8 +558,8 @@ int io_ucdp_row(struct io_ctx *c, const struct io_csv_row *row,
 		px_buf_addf(&nar, ".");
 		json_object_set_new(acc, "narrative",
 				    json_pack("{s:s%,s:s}", "text",
-					      (const char *)nar.data,
-					      nar.len, "lang", "en"));
+					      (const char *)nar.data, nar.len,
+					      "lang", "en"));
 		px_buf_release(&nar);
 	}
 	for (int side = 0; side < 2; side++) {
@@ -532,7 +567,8 @@ int io_ucdp_row(struct io_ctx *c, const struct io_csv_row *row,
 		if (!len)
 			continue;
 		if (rec_utf8_count(s, len) > REC_NAME_MAX) {
-			rc = px_errorf(err, PX_EINVAL, "column '%s': longer "
+			rc = px_errorf(err, PX_EINVAL,
+				       "column '%s': longer "
 				       "than 200 characters",
 				       side ? "side_b" : "side_a");
 			goto fail;
@@ -541,8 +577,8 @@ int io_ucdp_row(struct io_ctx *c, const struct io_csv_row *row,
 		const char *inter = inter_for(s, len);
 
 		if (!a || io_set_str(a, "name", s, len) ||
-		    (inter && json_object_set_new(a, "inter",
-						  json_string(inter))) ||
+		    (inter &&
+		     json_object_set_new(a, "inter", json_string(inter))) ||
 		    json_object_set_new(claims, side ? "targets" : "initiators",
 					json_pack("{s:[o]}", "actors", a)))
 			goto nomem;
@@ -578,13 +614,13 @@ int io_ucdp_row(struct io_ctx *c, const struct io_csv_row *row,
 		if (!cas || !mil)
 			goto nomem;
 		if (dc >= 0)
-			json_object_set_new(cas, "civilians",
-					    json_pack("{s:I}", "best",
-						      (json_int_t)dc));
+			json_object_set_new(
+			    cas, "civilians",
+			    json_pack("{s:I}", "best", (json_int_t)dc));
 		if (du >= 0)
-			json_object_set_new(cas, "unknown",
-					    json_pack("{s:I}", "best",
-						      (json_int_t)du));
+			json_object_set_new(
+			    cas, "unknown",
+			    json_pack("{s:I}", "best", (json_int_t)du));
 		if (da >= 0 && la && !(type[0] == 'v' && da == 0))
 			json_array_append_new(
 			    mil, json_pack("{s:s%,s:I}", "side", sa, la, "best",
@@ -616,7 +652,8 @@ int io_ucdp_row(struct io_ctx *c, const struct io_csv_row *row,
 		char name[64];
 
 		s = COL(ucdp_kept[k]);
-		snprintf(name, sizeof(name), "ucdp.%s", ucdp_cols[ucdp_kept[k]]);
+		snprintf(name, sizeof(name), "ucdp.%s",
+			 ucdp_cols[ucdp_kept[k]]);
 		io_comment_add(&comment, name, s, len);
 	}
 	if (comment.len &&

@@ -1,10 +1,10 @@
 /*
  * fuzz_acled.c - libFuzzer target for the acled importer (src/io/): the
- * input is read as ACLED CSV (any layout: columns by name, an HXL row, ragged rows), every row converted and its records validated,
- * with no data directory (io_import with no repo checks only).  For any
- * input: nothing crashes or leaks, the reader ends, every row is counted
- * as good or bad, and the messages printed about bad rows are clean UTF-8
- * without control characters.
+ * input is read as ACLED CSV (any layout: columns by name, an HXL row, ragged
+ * rows), every row converted and its records validated, with no data directory
+ * (io_import with no repo checks only).  For any input: nothing crashes or
+ * leaks, the reader ends, every row is counted as good or bad, and the messages
+ * printed about bad rows are clean UTF-8 without control characters.
  */
 #include "io/io.h"
 

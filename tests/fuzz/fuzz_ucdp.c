@@ -1,10 +1,10 @@
 /*
  * fuzz_ucdp.c - libFuzzer target for the ucdp importer (src/io/): the
- * input is read as UCDP GED CSV (NA, packed sources, quoted line breaks), every row converted and its records validated,
- * with no data directory (io_import with no repo checks only).  For any
- * input: nothing crashes or leaks, the reader ends, every row is counted
- * as good or bad, and the messages printed about bad rows are clean UTF-8
- * without control characters.
+ * input is read as UCDP GED CSV (NA, packed sources, quoted line breaks), every
+ * row converted and its records validated, with no data directory (io_import
+ * with no repo checks only).  For any input: nothing crashes or leaks, the
+ * reader ends, every row is counted as good or bad, and the messages printed
+ * about bad rows are clean UTF-8 without control characters.
  */
 #include "io/io.h"
 

@@ -203,12 +203,31 @@ def run(tmp):
     check(summary_num(err, "imported") == 0 and "3 already imported" in err,
           "ucdp: a second import adds nothing")
     n0 = len(entries(d))
-    rc, err = imp(d, "ucdp", os.path.join(FIX, "ucdp_malformed.csv"), p)
+    # the fixture, and a row with a 10 MB field after it
+    big = os.path.join(tmp, "ucdp_malformed_big.csv")
+    with open(big, "wb") as fh:
+        fh.write(open(os.path.join(FIX, "ucdp_malformed.csv"), "rb").read())
+        fh.write(b"B7," + b"x" * (10 * 1024 * 1024) + b"\n")
+    rc, err = imp(d, "ucdp", big, p)
     for want in ("column 'date_start'", "column 'latitude'",
                  "column 'type_of_violence'", "'low', 'best', 'high'",
                  "is before date_start", "longer than 1 MiB"):
         check(want in err, "ucdp malformed: reported: " + want)
     check("6 bad" in err, "ucdp malformed: 6 bad rows (incl. a 10 MB field)")
+
+    # an interrupted import, run again: it picks up where it stopped
+    dr = new_dir(tmp, "resume")
+    pr = new_party(dr, "dataset")
+    full = open(os.path.join(FIX, "acled_current.csv"), "rb").read()
+    part = os.path.join(tmp, "part.csv")
+    with open(part, "wb") as fh:
+        fh.write(full[:full.index(b"\nAZE1003")])
+    rc1, err1 = imp(dr, "acled", part, pr)
+    rc2, err2 = imp(dr, "acled", os.path.join(FIX, "acled_current.csv"), pr)
+    check(summary_num(err1, "imported") == 2
+          and summary_num(err2, "imported") == 2
+          and "2 already imported" in err2,
+          "acled: an interrupted import resumes where it stopped")
 
     # ---- exports read by the tools users have
     rows, text = export_csv(d, "acled")
@@ -233,11 +252,49 @@ def run(tmp):
     check(c.get("location") == "Stepanakert"
           and c.get("latitude") == "39.8153",
           "export acled: the dataset's own location and coordinates")
+    # a second party's account of AZE1001's event, with other figures
+    p2 = new_party(d, "monitor")
+    acc = {"kind": "account", "event": a["px_event"],
+           "narrative": {"text": "Shelling; nobody was killed.",
+                         "lang": "en"},
+           "claims": {"casualties": {"civilians": {"best": 0}}}}
+    f2 = os.path.join(tmp, "second.jsonl")
+    with open(f2, "w") as fh:
+        fh.write(json.dumps(acc) + "\n")
+    rc, err = imp(d, "jsonl", f2, p2)
+    check(rc == 0 and summary_num(err, "imported") == 1,
+          "import jsonl: a plain record filed for --as")
+    rows, text = export_csv(d, "acled")
+    two = [dict(zip(head, r)) for r in rows[1:] if r[31] == a["px_event"]]
+    check(sorted(r["fatalities"] for r in two) == ["0", "2"]
+          and len({r["px_party"] for r in two}) == 2,
+          "export acled: one row per account, each party's figures")
+    rows_c, _ = export_csv(d, "acled", "--consensus")
+    cons = [dict(zip(rows_c[0], r)) for r in rows_c[1:]
+            if r[31] == a["px_event"]]
+    check(len(cons) == 1 and "casualties" in cons[0]["px_disputed"],
+          "export acled --consensus: the disputed figure is named")
+    geo = json.loads(px("export", "geojson", "--dir", d).stdout)
+    g = [f for f in geo["features"]
+         if f["properties"]["id"] == a["px_event"]]
+    check(g and g[0]["properties"]["accounts"] == 2
+          and g[0]["properties"]["disputed"] is True,
+          "export geojson: accounts counted, dispute flagged")
     rows_c, _ = export_csv(d, "acled", "--consensus")
     check(len(rows_c) - 1 == len({r[31] for r in rows[1:]})
           and rows_c[0][-1] == "px_disputed",
           "export acled --consensus: one row per event")
 
+    rows_f, _ = export_csv(d, "acled", "--type", "battle")
+    check(len(rows_f) > 1 and
+          all(r[5] == "Battles" for r in rows_f[1:]),
+          "export acled --type battle: only battles")
+    rows_f, _ = export_csv(d, "acled", "--from", "2020-10-10", "--to",
+                           "2020-10-12")
+    got = {r[0] for r in rows_f[1:]}
+    check("AZE1002" in got and "AZE1003" in got      # a day, a month
+          and "AZE1001" not in got and "ARM1004" not in got,
+          "export acled --from/--to: the events whose time overlaps")
     urows, utext = export_csv(d, "ucdp")
     uh = urows[0]
     check(len(uh) == 52 and all(len(r) == 52 for r in urows),

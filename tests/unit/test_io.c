@@ -142,20 +142,17 @@ TEST(microdegrees_are_exact)
 		     0);
 	CHECK_EQ_INT(v, -1);
 	/* the seventh decimal rounds half away from zero */
-	CHECK_EQ_INT(io_parse_microdeg("46.7519995", 10, REC_LON_MAX, &v,
-				       NULL),
+	CHECK_EQ_INT(io_parse_microdeg("46.7519995", 10, REC_LON_MAX, &v, NULL),
 		     0);
 	CHECK_EQ_INT(v, 46752000);
-	CHECK_EQ_INT(io_parse_microdeg("-46.7519995", 11, REC_LON_MAX, &v,
-				       NULL),
-		     0);
+	CHECK_EQ_INT(
+	    io_parse_microdeg("-46.7519995", 11, REC_LON_MAX, &v, NULL), 0);
 	CHECK_EQ_INT(v, -46752000);
 	CHECK_EQ_INT(io_parse_microdeg("90", 2, REC_LAT_MAX, &v, NULL), 0);
 	CHECK_EQ_INT(v, 90000000);
 	CHECK_EQ_INT(io_parse_microdeg("200", 3, REC_LAT_MAX, &v, NULL),
 		     PX_EINVAL);
-	CHECK_EQ_INT(io_parse_microdeg("90.0000001", 10, REC_LAT_MAX, &v,
-				       NULL),
+	CHECK_EQ_INT(io_parse_microdeg("90.0000001", 10, REC_LAT_MAX, &v, NULL),
 		     PX_EINVAL);
 	CHECK_EQ_INT(io_parse_microdeg("1e5", 3, REC_LAT_MAX, &v, NULL),
 		     PX_EINVAL);
@@ -163,8 +160,8 @@ TEST(microdegrees_are_exact)
 		     PX_EINVAL);
 	CHECK_EQ_INT(io_parse_microdeg("-", 1, REC_LAT_MAX, &v, NULL),
 		     PX_EINVAL);
-	CHECK_EQ_INT(io_parse_microdeg("99999999999999999999", 20,
-				       REC_LAT_MAX, &v, NULL),
+	CHECK_EQ_INT(io_parse_microdeg("99999999999999999999", 20, REC_LAT_MAX,
+				       &v, NULL),
 		     PX_EINVAL);
 	io_format_microdeg(39815000, s);
 	CHECK_EQ_STR(s, "39.815");
@@ -366,5 +363,4 @@ TEST_MAIN(TEST_ENTRY(csv_rfc4180_and_real_habits),
 	  TEST_ENTRY(scripts_from_letters),
 	  TEST_ENTRY(acled_rows_convert_and_bad_rows_count),
 	  TEST_ENTRY(acled_not_acled_is_refused), TEST_ENTRY(geonames_rows),
-	  TEST_ENTRY(ucdp_na_and_packed_sources),
-	  TEST_ENTRY(io_map_holds_many))
+	  TEST_ENTRY(ucdp_na_and_packed_sources), TEST_ENTRY(io_map_holds_many))
