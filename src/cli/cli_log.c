@@ -300,7 +300,7 @@ static const char append_help[] =
     "durable on disk.\n"
     "\n"
     "options:\n"
-    "  --batch N     at most N entries per checkpoint (default 1024)\n"
+    "  --batch N     at most N entries per checkpoint (default 4096)\n"
     "  --delay MS    wait at most MS milliseconds for a batch to fill\n"
     "                (default 2)\n"
     "  -h, --help    show this help\n"
