@@ -7,6 +7,15 @@
 # for both and the ratio.  Target (issue 5): at least 20,000 requests/s on
 # 2 cores.
 #
+# BENCH_HTTP_MEMDIR=DIR instead measures the server's memory over a large
+# existing data directory (e.g. one of gen_record's; auth.db is created in
+# it, so give it a copy): event details of random events, searches and
+# lists under wrk load, with VmRSS sampled and the peak (VmHWM) reported;
+# target (issue 5) under 256 MB at 1,000,000 accounts.
+#
+# BENCH_HTTP_WRITE_CONNECTIONS (default "64 256") lists the connection counts
+# of the write test; BENCH_HTTP_ONLY=writes skips the read tests.
+#
 # wrk and nginx-light are Debian packages; they are installed here when
 # missing (bench only: `make check` does not need them).
 set -eu
@@ -17,7 +26,9 @@ root=$(cd "$here/.." && pwd)
 px=$(cd "$build" && pwd)/parallax
 cores=$(nproc)
 conns=${BENCH_HTTP_CONNECTIONS:-64}
-threads=${BENCH_HTTP_THREADS:-32}
+threads=${BENCH_HTTP_THREADS:-8}
+wconns=${BENCH_HTTP_WRITE_CONNECTIONS:-64 256}
+only=${BENCH_HTTP_ONLY:-all}
 
 if ! command -v wrk >/dev/null 2>&1 || ! [ -x /usr/sbin/nginx ]; then
 	sh "$root/tools/install-deps.sh" wrk nginx-light >/dev/null ||
@@ -25,6 +36,7 @@ if ! command -v wrk >/dev/null 2>&1 || ! [ -x /usr/sbin/nginx ]; then
 fi
 
 tmp=$(mktemp -d /tmp/px-bench-http.XXXXXX)
+memdir=${BENCH_HTTP_MEMDIR:-}
 srv_pid=""
 ngx_pid=""
 cleanup() {
@@ -34,11 +46,59 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+if [ -n "$memdir" ]; then
+	"$px" serve "$memdir" --listen 127.0.0.1:0 ${BENCH_HTTP_THREADS:+--threads "$threads"} \
+		>"$tmp/serve.out" 2>"$tmp/serve.err" &
+	srv_pid=$!
+	for _ in $(seq 1 600); do
+		grep -q listening "$tmp/serve.out" 2>/dev/null && break
+		sleep 0.5
+	done
+	port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$tmp/serve.out")
+	[ -n "$port" ] || { echo "bench_http: server did not start"; cat "$tmp/serve.err"; exit 1; }
+	rss() { awk '/^VmRSS/ {r = $2} /^VmHWM/ {h = $2} END {printf "%.1f MiB (peak %.1f MiB)", r / 1024, h / 1024}' "/proc/$srv_pid/status"; }
+	echo "bench_http: memory of parallax serve over $memdir ($(sed -n 's/.*(\(.*threads\)).*/\1/p' "$tmp/serve.out"))"
+	echo "  after open: $(rss)"
+	/usr/bin/python3 - "$memdir/store.db" "$tmp/ids" <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+ids = [r[0] for r in db.execute(
+    "SELECT id FROM records WHERE id LIKE 'event-%' ORDER BY random() LIMIT 20000")]
+open(sys.argv[2], "w").write("\n".join(ids) + "\n")
+EOF
+	cat >"$tmp/mem.lua" <<'EOF'
+local ids = {}
+local n = 0
+local words = {"river", "school", "shelling", "road", "village", "bridge", "market", "hospital"}
+init = function(args)
+  for line in io.lines(args[1]) do ids[#ids + 1] = line end
+end
+request = function()
+  n = n + 1
+  local id = ids[math.random(#ids)]
+  local k = n % 10
+  if k < 7 then
+    return wrk.format(nil, "/api/v1/events/" .. id)
+  elseif k < 9 then
+    return wrk.format(nil, "/api/v1/search?q=" .. words[math.random(#words)] .. "&limit=20&n=" .. n)
+  end
+  return wrk.format(nil, "/api/v1/accounts?event=" .. id)
+end
+EOF
+	for round in 1 2 3; do
+		wrk -t "$cores" -c "$conns" -d "${secs}s" --latency -s "$tmp/mem.lua" "http://127.0.0.1:$port/" -- "$tmp/ids" >"$tmp/wrk.out" 2>&1
+		rps=$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk.out")
+		p99=$(awk '$1 == "99%" {print $2}' "$tmp/wrk.out")
+		echo "  after ${secs}s of wrk (70% event detail, 20% search, 10% lists; $rps req/s, p99 $p99): $(rss)"
+	done
+	exit 0
+fi
+
 # A data directory with one event and two accounts that disagree.
 "$px" init "$tmp/data" --origin bench.example/http >/dev/null
 echo "bench password 1" | "$px" user add admin --role admin --dir "$tmp/data" >/dev/null
-# Writers block in their worker thread until their group commit is
-# durable, so the pool is larger than the core count.
+# Writers do not block worker threads (they wait suspended while the
+# submitter threads run them); the pool is the server's default size (8).
 "$px" serve "$tmp/data" --listen 127.0.0.1:0 --threads "$threads" \
 	>"$tmp/serve.out" 2>"$tmp/serve.err" &
 srv_pid=$!
@@ -105,6 +165,7 @@ more = [call("POST", "/api/v1/records", {
     "time": {"start": "2026-02-01", "end": "2026-02-01", "precision": "day"},
     "place": {"place": place, "precision": "exact"}}, tok["north"])[1]["id"]
     for i in range(50)]
+open(sys.argv[2] + ".place", "w").write(place)
 open(sys.argv[2] + ".events", "w").write(
     "{" + ",".join('"%s"' % e for e in more) + "}")
 print(event)
@@ -156,7 +217,7 @@ EOF
 run_wrk() { # URL [wrk options] -> "req/s p50 p99 errors"
 	u=$1
 	shift
-	wrk -t "$cores" -c "$conns" -d "${secs}s" --latency "$@" "$u" >"$tmp/wrk.out" 2>&1
+	wrk -t "$cores" -c "${c:-$conns}" -d "${secs}s" --latency "$@" "$u" >"$tmp/wrk.out" 2>&1
 	rps=$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk.out")
 	p50=$(awk '$1 == "50%" {print $2}' "$tmp/wrk.out")
 	p99=$(awk '$1 == "99%" {print $2}' "$tmp/wrk.out")
@@ -164,6 +225,9 @@ run_wrk() { # URL [wrk options] -> "req/s p50 p99 errors"
 	echo "$rps $p50 $p99 $errs"
 }
 
+px_rps=0
+ngx_rps=1
+if [ "$only" != writes ]; then
 echo "bench_http: event detail JSON, $bytes bytes; wrk -t$cores -c$conns -d${secs}s, keep-alive, $cores cores"
 set -- $(run_wrk "$url")
 px_rps=$1
@@ -173,13 +237,19 @@ echo "  parallax serve, every request computed (no cache)  $1 req/s  p50 $2  p99
 set -- $(run_wrk "http://127.0.0.1:$nport/event.json")
 ngx_rps=$1
 echo "  nginx (static)  $1 req/s  p50 $2  p99 $3  (non-2xx or socket errors: $4)"
-# Writes: new accounts of 50 events through POST /api/v1/records, each
-# acknowledged only once durable in the log (group commit); "$threads"
-# worker threads, so at most that many writes wait at once.
+fi
+# Writes through POST /api/v1/records, each acknowledged only once durable
+# in the log (group commit).  As in a real record, events get a few
+# accounts each: a connection files a new event when no event of its wrk
+# thread still takes accounts (the id comes back in the 201), then three
+# accounts of it by turns, so about three writes in four are accounts.
+# Every connection's write can wait at once (they share group commits).
 cat >"$tmp/write.lua" <<EOF
 local n = 0
 local count = 0
-local events = $(cat "$tmp/auth.events")
+local open = {}
+local taken = {}
+local place = "$(cat "$tmp/auth.place")"
 setup = function(thread)
   count = count + 1
   thread:set("id", count)
@@ -191,15 +261,42 @@ init = function(args)
 end
 request = function()
   n = n + 1
-  local ev = events[(n % #events) + 1]
-  local body = '{"kind":"account","event":"' .. ev .. '","narrative":{"text":"Bench account ' .. id .. '-' .. n .. '","lang":"en"},"claims":{"casualties":{"civilians":{"best":' .. (n % 50) .. '}}}}'
+  local ev = open[#open]
+  local body
+  if ev == nil then
+    body = '{"kind":"event","title":"Bench event ' .. id .. '-' .. n .. '","type":"battle","time":{"start":"2026-02-01","end":"2026-02-01","precision":"day"},"place":{"place":"' .. place .. '","precision":"exact"}}'
+  else
+    taken[ev] = (taken[ev] or 0) + 1
+    if taken[ev] >= 3 then
+      open[#open] = nil
+      taken[ev] = nil
+    end
+    body = '{"kind":"account","event":"' .. ev .. '","narrative":{"text":"Bench account ' .. id .. '-' .. n .. '","lang":"en"},"claims":{"casualties":{"civilians":{"best":' .. (n % 50) .. '}}}}'
+  end
   return wrk.format(nil, "/api/v1/records", nil, body)
 end
+response = function(status, headers, body)
+  if status == 201 and string.find(body, '"kind":"event"', 1, true) then
+    local rid = string.match(body, '"id":"([^"]+)"')
+    if rid then
+      open[#open + 1] = rid
+    end
+  end
+end
 EOF
-set -- $(run_wrk "http://127.0.0.1:$port/" -s "$tmp/write.lua")
-echo "  parallax serve, POST /api/v1/records (new accounts, 50 events)  $1 req/s  p50 $2  p99 $3  (errors: $4)"
+stat_accounts() {
+	curl -sf "http://127.0.0.1:$port/api/v1/stats?n=$1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["records"].get("account", 0))' 2>/dev/null || echo 0
+}
+for c in $wconns; do
+	before=$(stat_accounts "$c-0")
+	set -- $(run_wrk "http://127.0.0.1:$port/" -s "$tmp/write.lua")
+	after=$(stat_accounts "$c-1")
+	acc=$(/usr/bin/python3 -c "print('%.0f' % (($after - $before) / float('$secs')))")
+	echo "  parallax serve, POST /api/v1/records (events + 3 accounts each), -c$c  $1 writes/s, $acc accounts/s  p50 $2  p99 $3  (errors: $4; accounts $before -> $after)"
+done
+c=""
 
-/usr/bin/python3 -c "
+[ "$only" = writes ] || /usr/bin/python3 -c "
 px, ngx = float('$px_rps'), float('$ngx_rps')
 print('  ratio parallax/nginx %.2f; target 20000 req/s: %s' % (px / ngx,
       'met' if px >= 20000 else 'NOT met'))

@@ -14,6 +14,9 @@ for script in "$here"/bench_*.sh; do
 	ran=$((ran + 1))
 	sh "$script" "$build" || { bad=$((bad + 1)); echo "== $(basename "$script") FAILED"; }
 done
+# bench_store measures the data directory in BENCH_STORE_DIR (made by
+# gen_record); without one it says it skipped and succeeds.
+[ -n "${BENCH_STORE_DIR:-}" ] || echo "bench: BENCH_STORE_DIR unset: bench_store skips"
 for prog in "$build"/bench/bench_*; do
 	[ -f "$prog" ] && [ -x "$prog" ] || continue
 	case $prog in *.p|*.o|*.sh) continue ;; esac

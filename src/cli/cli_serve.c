@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 struct sopt {
-	const char *name;  /* "--listen" */
-	const char **val;  /* NULL for a flag */
+	const char *name; /* "--listen" */
+	const char **val; /* NULL for a flag */
 	int *flag;
 };
 
@@ -126,8 +126,8 @@ static const char serve_help[] =
 int cli_serve(int argc, char **argv)
 {
 	const char *cmd = "serve", *pos[1], *dir = NULL, *listen = NULL,
-		   *web = NULL, *threads = NULL, *timeout = NULL,
-		   *body = NULL, *conns = NULL, *limit = NULL;
+		   *web = NULL, *threads = NULL, *timeout = NULL, *body = NULL,
+		   *conns = NULL, *limit = NULL;
 	const struct sopt specs[] = {{"--listen", &listen, NULL},
 				     {"--web", &web, NULL},
 				     {"--threads", &threads, NULL},
@@ -155,8 +155,7 @@ int cli_serve(int argc, char **argv)
 		return rc;
 	if (threads)
 		o.threads = (unsigned)v;
-	if (timeout &&
-	    (rc = num_opt(cmd, "--timeout", timeout, 1, 3600, &v)))
+	if (timeout && (rc = num_opt(cmd, "--timeout", timeout, 1, 3600, &v)))
 		return rc;
 	if (timeout)
 		o.timeout = (unsigned)v;
@@ -165,13 +164,11 @@ int cli_serve(int argc, char **argv)
 		return rc;
 	if (body)
 		o.body_max = (size_t)v;
-	if (conns && (rc = num_opt(cmd, "--connections", conns, 1, 100000,
-				   &v)))
+	if (conns && (rc = num_opt(cmd, "--connections", conns, 1, 100000, &v)))
 		return rc;
 	if (conns)
 		o.conn_limit = (unsigned)v;
-	if (limit && (rc = num_opt(cmd, "--login-limit", limit, 1, 100000,
-				   &v)))
+	if (limit && (rc = num_opt(cmd, "--login-limit", limit, 1, 100000, &v)))
 		return rc;
 	if (limit) {
 		o.login_user_max = (unsigned)v;
@@ -179,8 +176,10 @@ int cli_serve(int argc, char **argv)
 	}
 	if (web) {
 		if (!px_file_exists(web))
-			return cli_usage_error(cmd, "--web '%s': no such "
-					       "directory", web);
+			return cli_usage_error(cmd,
+					       "--web '%s': no such "
+					       "directory",
+					       web);
 		o.web_dir = web;
 	} else {
 #ifdef PX_WEB_DIR
@@ -340,8 +339,7 @@ int cli_user(int argc, char **argv)
 			rc = auth_user_add(db, pos[0], password, role, party,
 					   &err);
 			if (rc == 0)
-				auth_audit(db, "user-add", NULL, "cli",
-					   pos[0]);
+				auth_audit(db, "user-add", NULL, "cli", pos[0]);
 			auth_close(db);
 		}
 		sodium_memzero(password, sizeof(password));
@@ -369,16 +367,16 @@ int cli_user(int argc, char **argv)
 			{
 				const char *p = json_string_value(
 				    json_object_get(u, "party"));
-				printf("%-20s %-7s%s%s%s\n",
-				       json_string_value(
-					   json_object_get(u, "username")),
-				       json_string_value(
-					   json_object_get(u, "role")),
-				       p ? " " : "", p ? p : "",
-				       json_is_true(
-					   json_object_get(u, "disabled"))
-					   ? " (disabled)"
-					   : "");
+				printf(
+				    "%-20s %-7s%s%s%s\n",
+				    json_string_value(
+					json_object_get(u, "username")),
+				    json_string_value(
+					json_object_get(u, "role")),
+				    p ? " " : "", p ? p : "",
+				    json_is_true(json_object_get(u, "disabled"))
+					? " (disabled)"
+					: "");
 			}
 		}
 		json_decref(list);
@@ -491,14 +489,14 @@ int cli_token(int argc, char **argv)
 			return cli_fail(&err);
 		json_array_foreach(json_object_get(list, "items"), i, t)
 		{
-			printf("%s %-20s %s%s\n",
-			       json_string_value(json_object_get(t, "id")),
-			       json_string_value(
-				   json_object_get(t, "username")),
-			       json_string_value(json_object_get(t, "label")),
-			       json_is_true(json_object_get(t, "revoked"))
-				   ? " (revoked)"
-				   : "");
+			printf(
+			    "%s %-20s %s%s\n",
+			    json_string_value(json_object_get(t, "id")),
+			    json_string_value(json_object_get(t, "username")),
+			    json_string_value(json_object_get(t, "label")),
+			    json_is_true(json_object_get(t, "revoked"))
+				? " (revoked)"
+				: "");
 		}
 		json_decref(list);
 		return 0;

@@ -49,18 +49,18 @@ int http_authenticate(struct http_req *req)
 	if (h) { /* A1 */
 		rc = http_bearer_get(h, token, sizeof(token));
 		if (rc == 0)
-			rc = auth_token_check(req->srv->auth, token,
-					      &req->user, &err);
+			rc = auth_token_check(req->srv->auth, token, &req->user,
+					      &err);
 		else
 			px_errorf(&err, PX_EINVAL,
 				  "Authorization: expected \"Bearer "
 				  "<token>\"");
 		sodium_memzero(token, sizeof(token));
 		if (rc) {
-			http_audit(req, "refused", "%s %s: 401 %s",
-				   req->method, req->url, err.msg);
-			http_reply_errorf(req, 401, "unauthorized", NULL,
-					  "%s", err.msg);
+			http_audit(req, "refused", "%s %s: 401 %s", req->method,
+				   req->url, err.msg);
+			http_reply_errorf(req, 401, "unauthorized", NULL, "%s",
+					  err.msg);
 			return PX_EVERIFY;
 		}
 		req->authed = 1;
@@ -88,8 +88,7 @@ int http_forbid(struct http_req *req, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	http_audit(req, "refused", "%s %s: 403 %s", req->method, req->url,
-		   msg);
+	http_audit(req, "refused", "%s %s: 403 %s", req->method, req->url, msg);
 	http_reply_errorf(req, 403, "forbidden", NULL, "%s", msg);
 	return PX_EVERIFY;
 }
@@ -197,9 +196,9 @@ static int rl_step(struct http_server *srv, const char *user, const char *ip,
 	     ei->fails < srv->opt.login_ip_max;
 	*retry = HTTP_RL_WINDOW;
 	if (eu && ei)
-		*retry = HTTP_RL_WINDOW - (now - (eu->start < ei->start
-						      ? eu->start
-						      : ei->start));
+		*retry =
+		    HTTP_RL_WINDOW -
+		    (now - (eu->start < ei->start ? eu->start : ei->start));
 	pthread_mutex_unlock(&srv->rl_mu);
 	return ok;
 }
@@ -209,8 +208,7 @@ static int rl_step(struct http_server *srv, const char *user, const char *ip,
 static json_t *session_json(struct http_req *req, const char *csrf)
 {
 	return json_pack("{s:o, s:o}", "user",
-			 req->authed ? auth_user_json(&req->user)
-				     : json_null(),
+			 req->authed ? auth_user_json(&req->user) : json_null(),
 			 "csrf",
 			 csrf && *csrf ? json_string(csrf) : json_null());
 }
@@ -220,14 +218,14 @@ static void rate_limited(struct http_req *req, double retry)
 	char secs[24];
 
 	snprintf(secs, sizeof(secs), "%d", retry < 1 ? 1 : (int)retry + 1);
-	http_audit(req, "refused", "%s %s: 429 login rate limit",
-		   req->method, req->url);
+	http_audit(req, "refused", "%s %s: 429 login rate limit", req->method,
+		   req->url);
 	http_reply_errorf(req, 429, "rate_limited", NULL,
 			  "too many failed logins; try again in %s seconds",
 			  secs);
 	if (req->resp)
-		MHD_add_response_header(req->resp,
-					MHD_HTTP_HEADER_RETRY_AFTER, secs);
+		MHD_add_response_header(req->resp, MHD_HTTP_HEADER_RETRY_AFTER,
+					secs);
 }
 
 static void login(struct http_req *req)
@@ -271,8 +269,7 @@ static void login(struct http_req *req)
 		return;
 	}
 	req->authed = 1;
-	auth_audit(req->srv->auth, "login", req->user.name, req->ip,
-		   "session");
+	auth_audit(req->srv->auth, "login", req->user.name, req->ip, "session");
 	http_reply_json(req, 200, session_json(req, csrf));
 	snprintf(cookie, sizeof(cookie),
 		 "px_session=%s; HttpOnly; SameSite=Strict; Path=/; "
@@ -295,9 +292,9 @@ int http_route_session(struct http_req *req)
 		return 1;
 	case HTTP_GET:
 	case HTTP_HEAD:
-		http_reply_json(req, 200,
-				session_json(req, req->via_session ? req->csrf
-								   : NULL));
+		http_reply_json(
+		    req, 200,
+		    session_json(req, req->via_session ? req->csrf : NULL));
 		return 1;
 	case HTTP_DELETE:
 		if (http_require(req, HTTP_ANY_ROLE))

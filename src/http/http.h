@@ -12,17 +12,20 @@
 #include <stddef.h>
 
 struct http_options {
-	const char *listen;   /* "HOST:PORT"; NULL: 127.0.0.1:8080 */
-	const char *web_dir;  /* the web UI's files; NULL: none */
-	unsigned threads;     /* worker threads (MHD thread pool); 0: 8 */
-	unsigned conn_limit;  /* open connections; 0: 1000 */
-	unsigned timeout;     /* seconds a connection may stay idle; 0: 30 */
-	size_t body_max;      /* request body bytes; 0: 1 MiB */
-	size_t conn_memory;   /* per-connection buffer (headers); 0: 64 KiB */
+	const char *listen;  /* "HOST:PORT"; NULL: 127.0.0.1:8080 */
+	const char *web_dir; /* the web UI's files; NULL: none */
+	unsigned threads;    /* worker threads (MHD thread pool); 0: 8 */
+	unsigned conn_limit; /* open connections; 0: 1000 */
+	unsigned timeout;    /* seconds a connection may stay idle; 0: 30 */
+	size_t body_max;     /* request body bytes; 0: 1 MiB */
+	size_t conn_memory;  /* per-connection buffer (headers); 0: 64 KiB */
 	unsigned login_user_max; /* failed logins per user per minute; 0: 5 */
-	unsigned login_ip_max;   /* failed logins per address per minute;
+	unsigned login_ip_max;	 /* failed logins per address per minute;
 				    0: 30 */
-	int quiet;            /* no "listening on" line */
+	size_t sqlite_heap;	 /* SQLite's memory in all (page caches of
+				    every reader and the writer): a soft
+				    limit; 0: 96 MiB */
+	int quiet;		 /* no "listening on" line */
 };
 
 void http_options_init(struct http_options *o);

@@ -21,8 +21,8 @@
 
 /* An error to answer with: {"error": {"code", "message", "field"}}. */
 struct http_error {
-	unsigned status;     /* 400, 401, 403, 404, 409, 413, 422, 429, ... */
-	const char *code;    /* "bad_request", "invalid_record", ... */
+	unsigned status;  /* 400, 401, 403, 404, 409, 413, 422, 429, ... */
+	const char *code; /* "bad_request", "invalid_record", ... */
 	char message[PX_ERR_MSG_MAX];
 	char field[REC_PATH_MAX]; /* "" for null */
 };
@@ -34,7 +34,7 @@ void http_text_clean(char *s);
 
 int http_error_set(struct http_error *e, unsigned status, const char *code,
 		   const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 /*
  * The value of cookie `name` in a Cookie header (RFC 6265 §4.2.1:
@@ -113,9 +113,9 @@ void http_error_from_px(struct http_error *e, int code, const char *msg);
 
 /* ---- the server (server.c, auth.c, routes_*.c). */
 
-#include "repo/repo.h"
 #include "log/source.h"
 #include "log/tilehash.h"
+#include "repo/repo.h"
 
 #include <microhttpd.h>
 #include <pthread.h>
@@ -123,23 +123,71 @@ void http_error_from_px(struct http_error *e, int code, const char *msg);
 #include <stdatomic.h>
 
 #define HTTP_CACHE_SLOTS 1024 /* cached public API responses */
-#define HTTP_CACHE_ITEM_MAX (64u * 1024) /* largest cached body: the cache
-					   holds at most 64 MiB */
-#define HTTP_RL_SLOTS 4096    /* login rate-limit counters */
-#define HTTP_RL_WINDOW 60.0   /* seconds */
+#define HTTP_CACHE_ITEM_MAX                                                    \
+	(64u * 1024)	    /* largest cached body: the cache                  \
+			      holds at most 64 MiB */
+#define HTTP_RL_SLOTS 4096  /* login rate-limit counters */
+#define HTTP_RL_WINDOW 60.0 /* seconds */
 #define HTTP_SESSION_TTL (12 * 3600)
 #define HTTP_LOGINS_AT_ONCE 2 /* Argon2id hashes at once (19 MiB each) */
 #define HTTP_API "/api/v1/"
 
-enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_DELETE,
-		   HTTP_OTHER };
+enum http_method {
+	HTTP_GET,
+	HTTP_HEAD,
+	HTTP_POST,
+	HTTP_PUT,
+	HTTP_DELETE,
+	HTTP_OTHER
+};
 
 struct http_cache_slot {
 	pthread_mutex_t mu;
-	uint64_t gen;  /* the write generation the response belongs to */
-	char *key;     /* path and query */
+	uint64_t gen; /* the write generation the response belongs to */
+	char *key;    /* path and query */
 	struct MHD_Response *resp;
 };
+
+/*
+ * A write handed to the submitters (submit.c), so that no worker thread
+ * waits for a group commit: the worker checks and authorizes the request,
+ * makes the job, suspends the connection and queues the job; a submitter
+ * runs it through repo_* (filings of one party queued together go as one
+ * repo_file_batch) and resumes the connection; the worker then answers
+ * from the job's result.  The job lives in its http_req.
+ */
+enum http_job_kind {
+	HTTP_JOB_FILE,	   /* repo_file(text, as) */
+	HTTP_JOB_REGISTER, /* repo_register_party(text) */
+	HTTP_JOB_REVISE,   /* repo_revise(id, expected, text, as) */
+	HTTP_JOB_ENTRY	   /* repo_submit_entry(the request body) */
+};
+
+enum http_job_state {
+	HTTP_JOB_IDLE,	 /* no write */
+	HTTP_JOB_MADE,	 /* to be queued once the connection is suspended */
+	HTTP_JOB_QUEUED, /* a submitter has it; the connection is suspended */
+	HTTP_JOB_DONE	 /* answered (rc, res, err); connection resumed */
+};
+
+struct http_job {
+	struct http_job *next;
+	struct http_req *req;
+	enum http_job_kind kind;
+	atomic_int state; /* enum http_job_state */
+	char *text;	  /* JSON text (free()), or NULL for HTTP_JOB_ENTRY */
+	size_t len;
+	int has_as;
+	char as[REC_ID_SIZE];
+	char id[REC_ID_SIZE];
+	char expected[REC_ID_SIZE]; /* "" for none */
+	int rc;
+	struct repo_result res;
+	struct px_err err;
+};
+
+#define HTTP_SUBMITTERS 32  /* submitter threads */
+#define HTTP_BATCH_MAX 1024 /* filings taken as one repo_file_batch */
 
 struct http_rl_entry {
 	char key[AUTH_NAME_MAX + 8]; /* "u:name" or "i:address"; "" free */
@@ -154,8 +202,8 @@ struct http_server {
 	struct repo *repo;
 	struct auth_db *auth;
 	struct MHD_Daemon *daemon;
-	atomic_int stopping;      /* SIGTERM seen: new requests get 503 */
-	atomic_long inflight;     /* requests begun and not yet completed */
+	atomic_int stopping;	  /* SIGTERM seen: new requests get 503 */
+	atomic_long inflight;	  /* requests begun and not yet completed */
 	atomic_uint_fast64_t gen; /* bumped after every accepted write */
 
 	pthread_mutex_t readers_mu; /* every reader store opened, to close */
@@ -169,6 +217,13 @@ struct http_server {
 	uint64_t th_size;
 
 	struct http_cache_slot cache[HTTP_CACHE_SLOTS];
+
+	pthread_mutex_t sub_mu; /* the submitters' queue (submit.c) */
+	pthread_cond_t sub_cond;
+	struct http_job *sub_head, **sub_tail;
+	int sub_stop;
+	pthread_t sub_threads[HTTP_SUBMITTERS];
+	unsigned nsub;
 
 	pthread_mutex_t rl_mu;
 	struct http_rl_entry rl[HTTP_RL_SLOTS];
@@ -195,16 +250,17 @@ struct http_req {
 	char csrf[AUTH_CSRF_SIZE];
 	char secret[AUTH_SECRET_SIZE];
 	char ip[64];
+	struct http_job job; /* a write in flight (submit.c) */
 };
 
 /* server.c: answering.  Each sets req->resp/status; the last one wins. */
 void http_reply_json(struct http_req *req, unsigned status, json_t *body);
 void http_reply_error(struct http_req *req, const struct http_error *e);
-void http_reply_errorf(struct http_req *req, unsigned status,
-		       const char *code, const char *field, const char *fmt,
-		       ...) __attribute__((format(printf, 5, 6)));
-void http_reply_bytes(struct http_req *req, unsigned status,
-		      const char *ctype, const void *data, size_t len);
+void http_reply_errorf(struct http_req *req, unsigned status, const char *code,
+		       const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void http_reply_bytes(struct http_req *req, unsigned status, const char *ctype,
+		      const void *data, size_t len);
 /* A query value, or NULL. */
 const char *http_query(struct http_req *req, const char *name);
 /* A request header, or NULL. */
@@ -229,16 +285,29 @@ int http_authenticate(struct http_req *req);
 int http_require(struct http_req *req, unsigned mask);
 /* Refuse and audit: 403 with the message. */
 int http_forbid(struct http_req *req, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void http_audit(struct http_req *req, const char *what, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* POST/GET/DELETE /api/v1/session. */
 int http_route_session(struct http_req *req);
 
 /* routes_read.c: GET routes under /api/v1/ (path without the prefix).
  * 1 if the path is a read route (answered), 0 if unknown. */
 int http_route_read(struct http_req *req, const char *path);
-/* routes_write.c: POST/DELETE routes; 1 if known (answered), 0 if not. */
+/* routes_write.c: POST/DELETE routes; 1 if known (answered, or a write
+ * job made: req->job.state == HTTP_JOB_MADE), 0 if not. */
 int http_route_write(struct http_req *req, const char *path);
+/* Answer a write from its finished job (on the worker, after resume). */
+void http_write_finish(struct http_req *req);
+
+/* submit.c: the submitter threads. */
+int http_submit_start(struct http_server *srv, struct px_err *err);
+/* Run every queued job, then stop the threads. */
+void http_submit_stop(struct http_server *srv);
+/* Make req's write job (it takes text, which is freed with free()). */
+void http_job_make(struct http_req *req, enum http_job_kind kind, char *text,
+		   const char *as, const char *id, const char *expected);
+/* Queue req's made job; the connection must be suspended already. */
+void http_submit_enqueue(struct http_req *req);
 
 #endif

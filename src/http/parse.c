@@ -54,8 +54,7 @@ static int cookie_octet(unsigned char c)
 	       (c >= 0x5D && c <= 0x7E);
 }
 
-int http_cookie_get(const char *header, const char *name, char *out,
-		    size_t cap)
+int http_cookie_get(const char *header, const char *name, char *out, size_t cap)
 {
 	size_t nlen = strlen(name);
 	const char *p = header;
@@ -76,8 +75,8 @@ int http_cookie_get(const char *header, const char *name, char *out,
 		    memcmp(p, name, nlen) == 0) {
 			v = eq + 1;
 			vlen = (size_t)(end - v);
-			while (vlen && (v[vlen - 1] == ' ' ||
-					v[vlen - 1] == '\t'))
+			while (vlen &&
+			       (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
 				vlen--;
 			if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
 				v++;
@@ -223,8 +222,8 @@ int http_query_bool(const char *name, const char *s, int *out,
 		*out = 0;
 		return 0;
 	}
-	return http_error_set(e, 400, "bad_request", name,
-			      "%s: must be 1 or 0", name);
+	return http_error_set(e, 400, "bad_request", name, "%s: must be 1 or 0",
+			      name);
 }
 
 /* Deeper than jansson's own limit would be refused by it anyway; this
@@ -268,8 +267,7 @@ int http_parse_object(const char *body, size_t len, json_t **out,
 	if (too_deep(body, len, BODY_JSON_DEPTH))
 		return http_error_set(e, 400, "bad_request", "$",
 				      "JSON nested too deeply");
-	v = json_loadb(body, len, JSON_REJECT_DUPLICATES,
-		       &je);
+	v = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
 	if (!v)
 		return http_error_set(e, 400, "bad_request", "$",
 				      "invalid JSON at line %d, column %d: %s",
@@ -356,11 +354,11 @@ int http_parse_login(const char *body, size_t len, struct http_login *l,
 		return rc;
 	rc = only_members(o, allowed, e);
 	if (rc == 0)
-		rc = get_str(o, "username", 1, l->username,
-			     sizeof(l->username), e);
+		rc = get_str(o, "username", 1, l->username, sizeof(l->username),
+			     e);
 	if (rc == 0)
-		rc = get_str(o, "password", 1, l->password,
-			     sizeof(l->password), e);
+		rc = get_str(o, "password", 1, l->password, sizeof(l->password),
+			     e);
 	json_decref(o);
 	return rc;
 }
@@ -438,14 +436,14 @@ int http_parse_user(const char *body, size_t len, struct http_user_req *u,
 		return rc;
 	rc = only_members(o, allowed, e);
 	if (rc == 0)
-		rc = get_str(o, "username", 1, u->username,
-			     sizeof(u->username), e);
+		rc = get_str(o, "username", 1, u->username, sizeof(u->username),
+			     e);
 	if (rc == 0 && auth_check_name(u->username, &err))
 		rc = http_error_set(e, 400, "bad_request", "username", "%s",
 				    err.msg);
 	if (rc == 0)
-		rc = get_str(o, "password", 1, u->password,
-			     sizeof(u->password), e);
+		rc = get_str(o, "password", 1, u->password, sizeof(u->password),
+			     e);
 	if (rc == 0)
 		rc = get_str(o, "role", 1, role, sizeof(role), e);
 	if (rc == 0 && auth_role_parse(role, &u->role))
@@ -475,8 +473,8 @@ int http_parse_token(const char *body, size_t len, struct http_token_req *t,
 		return rc;
 	rc = only_members(o, allowed, e);
 	if (rc == 0) {
-		rc = get_str(o, "username", 0, t->username,
-			     sizeof(t->username), e);
+		rc = get_str(o, "username", 0, t->username, sizeof(t->username),
+			     e);
 		if (rc > 0)
 			rc = 0;
 	}

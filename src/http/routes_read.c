@@ -186,8 +186,7 @@ static void add_place(struct store *st, json_t *map, const json_t *id)
 	struct px_err err;
 	json_t *rec = NULL;
 
-	if (!json_is_string(id) ||
-	    json_object_get(map, json_string_value(id)))
+	if (!json_is_string(id) || json_object_get(map, json_string_value(id)))
 		return;
 	if (store_get(st, json_string_value(id), 0, &rec, &err) == 0)
 		json_object_set_new(map, json_string_value(id), rec);
@@ -198,14 +197,13 @@ static void event_detail(struct http_req *req, const char *id)
 	struct http_error e;
 	struct px_err err;
 	struct store *st;
-	json_t *cmp = NULL, *rel, *places, *out, *accts, *a, *fields,
-	       *disputed;
+	json_t *cmp = NULL, *rel, *places, *out, *accts, *a, *fields, *disputed;
 	size_t i;
 	int rc;
 
 	if (http_query_id("id", id, REC_EVENT, &e)) {
-		http_reply_errorf(req, 404, "not_found", NULL,
-				  "no event '%s'", id);
+		http_reply_errorf(req, 404, "not_found", NULL, "no event '%s'",
+				  id);
 		return;
 	}
 	if (!(st = reader(req)))
@@ -223,21 +221,21 @@ static void event_detail(struct http_req *req, const char *id)
 		return;
 	}
 	places = json_object();
-	add_place(st, places,
-		  json_object_get(
-		      json_object_get(
-			  json_object_get(json_object_get(cmp, "event"),
-					  "record"),
-			  "place"),
-		      "place"));
+	add_place(
+	    st, places,
+	    json_object_get(
+		json_object_get(
+		    json_object_get(json_object_get(cmp, "event"), "record"),
+		    "place"),
+		"place"));
 	accts = json_object_get(cmp, "accounts");
 	json_array_foreach(accts, i, a)
 	{
 		add_place(st, places,
 			  json_object_get(
 			      json_object_get(
-				  json_object_get(
-				      json_object_get(a, "record"), "claims"),
+				  json_object_get(json_object_get(a, "record"),
+						  "claims"),
 				  "place"),
 			      "place"));
 	}
@@ -245,8 +243,8 @@ static void event_detail(struct http_req *req, const char *id)
 	disputed = json_object_get(cmp, "disputed");
 	out = json_pack("{s:O, s:o, s:{s:o, s:o}, s:o, s:o}", "event",
 			json_object_get(cmp, "event"), "accounts",
-			accts ? json_incref(accts) : json_array(),
-			"comparison", "disputed",
+			accts ? json_incref(accts) : json_array(), "comparison",
+			"disputed",
 			disputed ? json_incref(disputed) : json_false(),
 			"fields", fields ? json_incref(fields) : json_object(),
 			"relations", rel, "places", places);
@@ -268,8 +266,8 @@ static void record_detail(struct http_req *req, const char *id)
 		return;
 	}
 	if (http_query_id("id", id, -1, &e)) {
-		http_reply_errorf(req, 404, "not_found", NULL,
-				  "no record '%s'", id);
+		http_reply_errorf(req, 404, "not_found", NULL, "no record '%s'",
+				  id);
 		return;
 	}
 	if (!(st = reader(req)))
@@ -295,8 +293,8 @@ static void kind_detail(struct http_req *req, enum rec_kind kind,
 	int rc;
 
 	if (http_query_id("id", id, (int)kind, &e)) {
-		http_reply_errorf(req, 404, "not_found", NULL,
-				  "no %s '%s'", rec_kind_name(kind), id);
+		http_reply_errorf(req, 404, "not_found", NULL, "no %s '%s'",
+				  rec_kind_name(kind), id);
 		return;
 	}
 	if (!(st = reader(req)))
@@ -328,8 +326,8 @@ static void kind_detail(struct http_req *req, enum rec_kind kind,
 	} else {
 		b = list_items(st, REC_ACCOUNT, NULL, id, NULL, &err);
 		if (b)
-			out = json_pack("{s:o, s:o}", "party", rec,
-					"accounts", b);
+			out = json_pack("{s:o, s:o}", "party", rec, "accounts",
+					b);
 	}
 	if (!out) {
 		if (!b)
@@ -388,14 +386,12 @@ static void log_state(struct http_req *req)
 		reply_px(req, rc == PX_ENOTFOUND ? PX_EIO : rc, &err);
 	} else {
 		px_b64_encode(root, cp.root.b, LOG_HASH_SIZE);
-		http_reply_json(req, 200,
-				json_pack("{s:s, s:I, s:s, s:s, s:s, s:[]}",
-					  "origin", cp.origin, "size",
-					  (json_int_t)cp.size, "root", root,
-					  "checkpoint",
-					  (const char *)text.data, "key",
-					  (const char *)key.data,
-					  "witnesses"));
+		http_reply_json(
+		    req, 200,
+		    json_pack("{s:s, s:I, s:s, s:s, s:s, s:[]}", "origin",
+			      cp.origin, "size", (json_int_t)cp.size, "root",
+			      root, "checkpoint", (const char *)text.data,
+			      "key", (const char *)key.data, "witnesses"));
 	}
 	log_checkpoint_release(&cp);
 	px_buf_release(&text);
@@ -426,8 +422,8 @@ static void entry_raw(struct http_req *req, const char *idx)
 						"public, max-age=31536000, "
 						"immutable");
 	} else if (rc == PX_ENOTFOUND || rc == PX_EINVAL) {
-		http_reply_errorf(req, 404, "not_found", NULL,
-				  "no entry %llu", (unsigned long long)index);
+		http_reply_errorf(req, 404, "not_found", NULL, "no entry %llu",
+				  (unsigned long long)index);
 	} else {
 		reply_px(req, rc, &err);
 	}
@@ -459,7 +455,7 @@ static void proof(struct http_req *req, int inclusion)
 	uint64_t x, size, cur;
 	size_t n = 0;
 	char b64[48];
-	int rc;
+	int rc, tries;
 
 	a = http_query(req, inclusion ? "index" : "from");
 	b = http_query(req, inclusion ? "size" : "to");
@@ -471,44 +467,51 @@ static void proof(struct http_req *req, int inclusion)
 		http_reply_error(req, &e);
 		return;
 	}
-	px_err_clear(&err);
-	if (http_proof_begin(req->srv, &r, &cur, &err)) {
-		reply_px(req, PX_EIO, &err);
-		return;
-	}
-	if (!b)
-		size = cur;
-	if (size > cur)
-		rc = http_error_set(&e, 400, "bad_request",
-				    inclusion ? "size" : "to",
-				    "%s: the log has only %llu entries",
-				    inclusion ? "size" : "to",
-				    (unsigned long long)cur);
-	else if (inclusion && x >= size)
-		rc = http_error_set(&e, 400, "bad_request", "index",
-				    "index: the tree of size %llu has no "
-				    "entry %llu",
-				    (unsigned long long)size,
-				    (unsigned long long)x);
-	else if (!inclusion && x > size)
-		rc = http_error_set(&e, 400, "bad_request", "from",
-				    "from: larger than to");
-	else
-		rc = 0;
-	if (rc) {
+	/* A partial tile read for the current size may be replaced by an
+	 * append while we read it: then try again at the new size. */
+	for (tries = 0;; tries++) {
+		px_err_clear(&err);
+		if (http_proof_begin(req->srv, &r, &cur, &err)) {
+			reply_px(req, PX_EIO, &err);
+			return;
+		}
+		if (!b)
+			size = cur;
+		if (size > cur)
+			rc = http_error_set(
+			    &e, 400, "bad_request", inclusion ? "size" : "to",
+			    "%s: the log has only %llu entries",
+			    inclusion ? "size" : "to", (unsigned long long)cur);
+		else if (inclusion && x >= size)
+			rc = http_error_set(
+			    &e, 400, "bad_request", "index",
+			    "index: the tree of size %llu has no "
+			    "entry %llu",
+			    (unsigned long long)size, (unsigned long long)x);
+		else if (!inclusion && x > size)
+			rc = http_error_set(&e, 400, "bad_request", "from",
+					    "from: larger than to");
+		else
+			rc = 0;
+		if (rc) {
+			http_proof_end(req->srv);
+			http_reply_error(req, &e);
+			return;
+		}
+		if (inclusion) {
+			rc = r.read(r.ctx, 0, &x, 1, &leaf, &err);
+			if (rc == 0)
+				rc = log_tree_prove_inclusion(&r, x, size, p,
+							      &n, &err);
+		} else {
+			rc = log_tree_prove_consistency(&r, x, size, p, &n,
+							&err);
+		}
 		http_proof_end(req->srv);
-		http_reply_error(req, &e);
-		return;
+		if (rc == 0 || tries == 2 ||
+		    log_size(repo_log(req->srv->repo)) == cur)
+			break;
 	}
-	if (inclusion) {
-		rc = r.read(r.ctx, 0, &x, 1, &leaf, &err);
-		if (rc == 0)
-			rc = log_tree_prove_inclusion(&r, x, size, p, &n,
-						      &err);
-	} else {
-		rc = log_tree_prove_consistency(&r, x, size, p, &n, &err);
-	}
-	http_proof_end(req->srv);
 	if (rc) {
 		reply_px(req, PX_EIO, &err);
 		return;
@@ -523,9 +526,8 @@ static void proof(struct http_req *req, int inclusion)
 	} else {
 		http_reply_json(req, 200,
 				json_pack("{s:I, s:I, s:o}", "from",
-					  (json_int_t)x, "to",
-					  (json_int_t)size, "proof",
-					  proof_array(p, n)));
+					  (json_int_t)x, "to", (json_int_t)size,
+					  "proof", proof_array(p, n)));
 	}
 }
 
@@ -582,8 +584,8 @@ struct list_route {
 };
 
 static const struct list_route lists[] = {
-    {"events", REC_EVENT, Q_FROM | Q_TO | Q_PLACE | Q_PARTY | Q_TYPE |
-			       Q_DISPUTED | Q_WITHDRAWN},
+    {"events", REC_EVENT,
+     Q_FROM | Q_TO | Q_PLACE | Q_PARTY | Q_TYPE | Q_DISPUTED | Q_WITHDRAWN},
     {"parties", REC_PARTY, Q_WITHDRAWN},
     {"sources", REC_SOURCE, Q_PARTY | Q_WITHDRAWN},
     {"places", REC_PLACE, Q_PLACE | Q_PARTY | Q_WITHDRAWN},
@@ -591,8 +593,8 @@ static const struct list_route lists[] = {
     {"accounts", REC_ACCOUNT, Q_PARTY | Q_EVENT | Q_PLACE | Q_WITHDRAWN},
     {"relations", REC_RELATION, Q_PARTY | Q_EVENT | Q_WITHDRAWN},
     {"evidence", REC_EVIDENCE, Q_PARTY | Q_PLACE | Q_WITHDRAWN},
-    {"search", -1, Q_TEXT | Q_KIND | Q_FROM | Q_TO | Q_PLACE | Q_PARTY |
-		       Q_TYPE | Q_DISPUTED},
+    {"search", -1,
+     Q_TEXT | Q_KIND | Q_FROM | Q_TO | Q_PLACE | Q_PARTY | Q_TYPE | Q_DISPUTED},
 };
 
 int http_route_read(struct http_req *req, const char *path)
@@ -603,8 +605,7 @@ int http_route_read(struct http_req *req, const char *path)
 	if (!slash) {
 		for (i = 0; i < PX_ARRAY_LEN(lists); i++)
 			if (strcmp(path, lists[i].name) == 0) {
-				list_kind(req, lists[i].kind,
-					  lists[i].allowed);
+				list_kind(req, lists[i].kind, lists[i].allowed);
 				return 1;
 			}
 		if (strcmp(path, "stats") == 0)

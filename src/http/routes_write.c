@@ -19,8 +19,10 @@
  * party and is recorded as acting for it (filed_by = the editor's own
  * party, acting_for = the party), or, when the editor has no party of its
  * own, files with the party's key, which the operator must hold.
- * Writes go through repo_* (group commit); an accepted write bumps the
- * cache generation before it is answered.
+ * Writes go through repo_* (group commit) on the submitter threads
+ * (submit.c): a route checks and authorizes, then makes the job; the answer
+ * is made by http_write_finish once the job is done.  An accepted write
+ * bumps the cache generation before it is answered.
  */
 #include "http/httpint.h"
 
@@ -38,13 +40,13 @@ static void reply_result(struct http_req *req, int rc,
 		atomic_fetch_add(&req->srv->gen, 1); /* S4 */
 		http_audit(req, "filing", "%s %s index %llu", res->id,
 			   res->revision, (unsigned long long)res->index);
-		http_reply_json(
-		    req, 201,
-		    json_pack("{s:s, s:s, s:s, s:I}", "id", res->id,
-			      "revision", res->revision, "kind",
-			      rec_kind_name(res->kind) ? rec_kind_name(res->kind)
-						       : "",
-			      "index", (json_int_t)res->index));
+		http_reply_json(req, 201,
+				json_pack("{s:s, s:s, s:s, s:I}", "id", res->id,
+					  "revision", res->revision, "kind",
+					  rec_kind_name(res->kind)
+					      ? rec_kind_name(res->kind)
+					      : "",
+					  "index", (json_int_t)res->index));
 		return;
 	}
 	if (rc == 0)
@@ -69,15 +71,14 @@ static int record_owner(struct http_req *req, const char *id,
 	uint8_t h[32];
 
 	if (rec_id_parse(id, strlen(id), kind, h, &err)) {
-		http_reply_errorf(req, 404, "not_found", NULL,
-				  "no record '%s'", id);
+		http_reply_errorf(req, 404, "not_found", NULL, "no record '%s'",
+				  id);
 		return PX_ENOTFOUND;
 	}
 	px_err_clear(&err);
 	st = http_reader(req, &err);
 	if (!st) {
-		http_reply_errorf(req, 503, "unavailable", NULL, "%s",
-				  err.msg);
+		http_reply_errorf(req, 503, "unavailable", NULL, "%s", err.msg);
 		return PX_EIO;
 	}
 	if (store_get(st, id, 0, &rec, &err)) {
@@ -147,8 +148,8 @@ static void post_records(struct http_req *req)
 	if (http_require(req, HTTP_ROLE(AUTH_ADMIN) | HTTP_ROLE(AUTH_EDITOR) |
 				  HTTP_ROLE(AUTH_PARTY)))
 		return;
-	if (http_parse_object((const char *)req->body.data, req->body.len,
-			      &rec, &e)) {
+	if (http_parse_object((const char *)req->body.data, req->body.len, &rec,
+			      &e)) {
 		http_reply_error(req, &e);
 		return;
 	}
@@ -171,11 +172,12 @@ static void post_records(struct http_req *req)
 		}
 		text = dump(rec);
 		json_decref(rec);
-		rc = text ? repo_register_party(req->srv->repo, text,
-						strlen(text), &res, &err)
-			  : px_errorf(&err, PX_ENOMEM, "out of memory");
-		free(text);
-		reply_result(req, rc, &res, &err);
+		if (!text) {
+			rc = px_errorf(&err, PX_ENOMEM, "out of memory");
+			reply_result(req, rc, &res, &err);
+			return;
+		}
+		http_job_make(req, HTTP_JOB_REGISTER, text, NULL, NULL, NULL);
 		return;
 	}
 	if (req->user.role == AUTH_ADMIN) {
@@ -199,8 +201,9 @@ static void post_records(struct http_req *req)
 	if (af)
 		target = json_string_value(af);
 	if (req->user.role == AUTH_PARTY) {
-		target = af ? json_string_value(af)
-			    : fb ? json_string_value(fb) : req->user.party;
+		target = af   ? json_string_value(af)
+			 : fb ? json_string_value(fb)
+			      : req->user.party;
 	} else if (!target) {
 		json_decref(rec);
 		http_reply_errorf(req, 422, "invalid_record", "acting_for",
@@ -230,21 +233,19 @@ static void post_records(struct http_req *req)
 		json_object_del(rec, "acting_for");
 	text = dump(rec);
 	json_decref(rec);
-	rc = text ? repo_file(req->srv->repo, text, strlen(text), as, &res,
-			      &err)
-		  : px_errorf(&err, PX_ENOMEM, "out of memory");
-	free(text);
-	reply_result(req, rc, &res, &err);
+	if (!text) {
+		rc = px_errorf(&err, PX_ENOMEM, "out of memory");
+		reply_result(req, rc, &res, &err);
+		return;
+	}
+	http_job_make(req, HTTP_JOB_FILE, text, as, NULL, NULL);
 }
 
 static void post_entries(struct http_req *req)
 {
-	struct repo_result res;
 	struct http_error e;
-	struct px_err err;
 	enum rec_kind kind;
 	char owner[REC_ID_SIZE];
-	int rc;
 
 	if (http_require(req, HTTP_ROLE(AUTH_EDITOR) | HTTP_ROLE(AUTH_PARTY)))
 		return;
@@ -253,8 +254,7 @@ static void post_entries(struct http_req *req)
 				  "the request body must be a signed note");
 		return;
 	}
-	if (http_entry_owner(req->body.data, req->body.len, &kind, owner,
-			     &e)) {
+	if (http_entry_owner(req->body.data, req->body.len, &kind, owner, &e)) {
 		http_reply_error(req, &e);
 		return;
 	}
@@ -265,16 +265,11 @@ static void post_entries(struct http_req *req)
 			    req->user.party, owner[0] ? owner : "the operator");
 		return;
 	}
-	memset(&res, 0, sizeof(res));
-	px_err_clear(&err);
-	rc = repo_submit_entry(req->srv->repo, req->body.data, req->body.len,
-			       &res, &err);
-	reply_result(req, rc, &res, &err);
+	http_job_make(req, HTTP_JOB_ENTRY, NULL, NULL, NULL, NULL);
 }
 
 /* /records/{id}/revisions and /records/{id}/withdrawal */
-static void post_revision(struct http_req *req, const char *id,
-			  int withdrawal)
+static void post_revision(struct http_req *req, const char *id, int withdrawal)
 {
 	char expected[REC_ID_SIZE], owner[REC_ID_SIZE];
 	char reason[4 * REC_NOTE_MAX + 1];
@@ -290,11 +285,11 @@ static void post_revision(struct http_req *req, const char *id,
 	if (http_require(req, HTTP_ROLE(AUTH_ADMIN) | HTTP_ROLE(AUTH_EDITOR) |
 				  HTTP_ROLE(AUTH_PARTY)))
 		return;
-	rc = withdrawal ? http_parse_withdrawal((const char *)req->body.data,
-						req->body.len, reason,
-						expected, &e)
-			: http_parse_revision((const char *)req->body.data,
-					      req->body.len, expected, &rec, &e);
+	rc = withdrawal
+		 ? http_parse_withdrawal((const char *)req->body.data,
+					 req->body.len, reason, expected, &e)
+		 : http_parse_revision((const char *)req->body.data,
+				       req->body.len, expected, &rec, &e);
 	if (rc) {
 		http_reply_error(req, &e);
 		return;
@@ -336,14 +331,23 @@ static void post_revision(struct http_req *req, const char *id,
 		json_object_del(rec, "filed_by");
 	text = rec ? dump(rec) : NULL;
 	json_decref(rec);
-	memset(&res, 0, sizeof(res));
-	px_err_clear(&err);
-	rc = text ? repo_revise(req->srv->repo, id,
-				expected[0] ? expected : NULL, text,
-				strlen(text), as, &res, &err)
-		  : px_errorf(&err, PX_ENOMEM, "out of memory");
-	free(text);
-	reply_result(req, rc, &res, &err);
+	if (!text) {
+		memset(&res, 0, sizeof(res));
+		px_err_clear(&err);
+		rc = px_errorf(&err, PX_ENOMEM, "out of memory");
+		reply_result(req, rc, &res, &err);
+		return;
+	}
+	http_job_make(req, HTTP_JOB_REVISE, text, as, id, expected);
+}
+
+void http_write_finish(struct http_req *req)
+{
+	struct http_job *j = &req->job;
+
+	reply_result(req, j->rc, &j->res, &j->err);
+	free(j->text);
+	j->text = NULL;
 }
 
 static void post_users(struct http_req *req)
@@ -371,11 +375,11 @@ static void post_users(struct http_req *req)
 		json_decref(p);
 		if (rc) {
 			sodium_memzero(u.password, sizeof(u.password));
-			http_reply_errorf(req, rc == PX_ENOTFOUND ? 422 : 503,
-					  rc == PX_ENOTFOUND ? "invalid_record"
-							     : "unavailable",
-					  "party", "party: no party record '%s'",
-					  u.party);
+			http_reply_errorf(
+			    req, rc == PX_ENOTFOUND ? 422 : 503,
+			    rc == PX_ENOTFOUND ? "invalid_record"
+					       : "unavailable",
+			    "party", "party: no party record '%s'", u.party);
 			return;
 		}
 	}
@@ -412,8 +416,7 @@ static void disable_user(struct http_req *req, const char *name)
 		rc = auth_user_get(req->srv->auth, name, &u, &err);
 	if (rc) {
 		http_reply_errorf(req, rc == PX_ENOTFOUND ? 404 : 500,
-				  rc == PX_ENOTFOUND ? "not_found"
-						     : "internal",
+				  rc == PX_ENOTFOUND ? "not_found" : "internal",
 				  NULL, "%s", err.msg);
 		return;
 	}
@@ -439,8 +442,8 @@ static void post_tokens(struct http_req *req)
 	}
 	who = t.username[0] ? t.username : req->user.name;
 	px_err_clear(&err);
-	rc = auth_token_new(req->srv->auth, who, t.label, t.expires, id,
-			    secret, &err);
+	rc = auth_token_new(req->srv->auth, who, t.label, t.expires, id, secret,
+			    &err);
 	if (rc) {
 		http_reply_errorf(req,
 				  rc == PX_ENOTFOUND ? 404
@@ -470,14 +473,13 @@ static void delete_token(struct http_req *req, const char *id)
 	rc = auth_token_revoke(req->srv->auth, id, &err);
 	if (rc) {
 		http_reply_errorf(req, rc == PX_ENOTFOUND ? 404 : 500,
-				  rc == PX_ENOTFOUND ? "not_found"
-						     : "internal",
+				  rc == PX_ENOTFOUND ? "not_found" : "internal",
 				  NULL, "%s", err.msg);
 		return;
 	}
 	http_audit(req, "token-revoke", "%s", id);
-	http_reply_json(req, 200, json_pack("{s:s, s:b}", "id", id,
-					    "revoked", 1));
+	http_reply_json(req, 200,
+			json_pack("{s:s, s:b}", "id", id, "revoked", 1));
 }
 
 /* Split "a/b/c" into at most 3 segments (in buf); returns the count, or

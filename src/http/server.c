@@ -27,12 +27,22 @@
  *   S5. Each worker thread reads through its own read-only store
  *       (thread-local, registered in srv->readers so shutdown closes it);
  *       writes go through repo_* (group commit in the repo's writer).
+ *   S6. A write never blocks a worker: the route makes a job, queue()
+ *       suspends the connection and hands the job to the submitters
+ *       (submit.c); once resumed, on_request answers from the job.  A
+ *       suspended request stays counted in srv->inflight (S1).
+ *   S7. Memory is bounded whatever the size of the record: the response
+ *       cache (S4) holds at most HTTP_CACHE_SLOTS * HTTP_CACHE_ITEM_MAX
+ *       bytes, and SQLite (every reader's page cache, the writer's, the
+ *       auth database's) works under a soft heap limit (opt.sqlite_heap):
+ *       past it SQLite reuses cache pages instead of taking more memory.
  */
 #include "http/httpint.h"
 
 #include "log/tile.h"
 
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -65,8 +75,8 @@ static void set_response(struct http_req *req, unsigned status,
 	req->resp_len = 0;
 }
 
-void http_reply_bytes(struct http_req *req, unsigned status,
-		      const char *ctype, const void *data, size_t len)
+void http_reply_bytes(struct http_req *req, unsigned status, const char *ctype,
+		      const void *data, size_t len)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(
 	    len, (void *)data, MHD_RESPMEM_MUST_COPY);
@@ -128,9 +138,8 @@ void http_reply_error(struct http_req *req, const struct http_error *e)
 					"Bearer realm=\"parallax\"");
 }
 
-void http_reply_errorf(struct http_req *req, unsigned status,
-		       const char *code, const char *field, const char *fmt,
-		       ...)
+void http_reply_errorf(struct http_req *req, unsigned status, const char *code,
+		       const char *field, const char *fmt, ...)
 {
 	struct http_error e;
 	va_list ap;
@@ -172,8 +181,7 @@ struct store *http_reader(struct http_req *req, struct px_err *err)
 	pthread_mutex_lock(&srv->readers_mu);
 	if (srv->nreaders == srv->capreaders) {
 		size_t cap = srv->capreaders ? 2 * srv->capreaders : 16;
-		struct store **n =
-		    px_realloc(srv->readers, cap * sizeof(*n));
+		struct store **n = px_realloc(srv->readers, cap * sizeof(*n));
 		if (!n) {
 			pthread_mutex_unlock(&srv->readers_mu);
 			store_close(st);
@@ -255,8 +263,8 @@ static const char *content_type(const char *path)
 }
 
 /* Serve a regular file; 0, or PX_ENOTFOUND when it is not one. */
-static int serve_file(struct http_req *req, const char *path,
-		      const char *ctype, const char *cache)
+static int serve_file(struct http_req *req, const char *path, const char *ctype,
+		      const char *cache)
 {
 	struct MHD_Response *r;
 	struct stat sb;
@@ -408,8 +416,7 @@ static int cacheable_path(const char *path)
 	return strncmp(path, "session", 7) != 0 &&
 	       strncmp(path, "users", 5) != 0 &&
 	       strncmp(path, "tokens", 6) != 0 &&
-	       strncmp(path, "audit", 5) != 0 &&
-	       strncmp(path, "log", 3) != 0 &&
+	       strncmp(path, "audit", 5) != 0 && strncmp(path, "log", 3) != 0 &&
 	       strncmp(path, "proof/", 6) != 0;
 }
 
@@ -480,19 +487,18 @@ static void dispatch_api(struct http_req *req, const char *path)
 		}
 		gen = atomic_load(&req->srv->gen);
 		known = http_route_read(req, path);
-		if (known && keyed && req->status == MHD_HTTP_OK &&
-		    req->resp && req->resp_len <= HTTP_CACHE_ITEM_MAX)
+		if (known && keyed && req->status == MHD_HTTP_OK && req->resp &&
+		    req->resp_len <= HTTP_CACHE_ITEM_MAX)
 			cache_store(req, &key, h, gen);
 		px_buf_release(&key);
 	} else {
 		known = http_route_write(req, path);
 	}
 	if (!known)
-		http_reply_errorf(req, req->m == HTTP_OTHER ? 405 : 404,
-				  req->m == HTTP_OTHER ? "bad_request"
-						       : "not_found",
-				  NULL, "no route %s %s", req->method,
-				  req->url);
+		http_reply_errorf(
+		    req, req->m == HTTP_OTHER ? 405 : 404,
+		    req->m == HTTP_OTHER ? "bad_request" : "not_found", NULL,
+		    "no route %s %s", req->method, req->url);
 }
 
 static void dispatch(struct http_req *req)
@@ -510,8 +516,8 @@ static void dispatch(struct http_req *req)
 		return;
 	}
 	if (strcmp(url, "/api/v1") == 0 || strncmp(url, "/api/", 5) == 0) {
-		http_reply_errorf(req, 404, "not_found", NULL,
-				  "no route %s %s", req->method, url);
+		http_reply_errorf(req, 404, "not_found", NULL, "no route %s %s",
+				  req->method, url);
 		return;
 	}
 	if (req->m != HTTP_GET && req->m != HTTP_HEAD) {
@@ -549,21 +555,26 @@ static void client_ip(struct http_req *req)
 
 	snprintf(req->ip, sizeof(req->ip), "?");
 	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET,
-			  &((const struct sockaddr_in *)(const void *)sa)
-			       ->sin_addr,
-			  req->ip, sizeof(req->ip));
+		inet_ntop(
+		    AF_INET,
+		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+		    req->ip, sizeof(req->ip));
 	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)(const void *)sa)
-			       ->sin6_addr,
-			  req->ip, sizeof(req->ip));
+		inet_ntop(
+		    AF_INET6,
+		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		    req->ip, sizeof(req->ip));
 }
 
 static enum MHD_Result queue(struct http_req *req)
 {
 	enum MHD_Result ret;
 
+	if (atomic_load(&req->job.state) == HTTP_JOB_MADE) { /* S6 */
+		MHD_suspend_connection(req->conn);
+		http_submit_enqueue(req);
+		return MHD_YES;
+	}
 	if (req->answered)
 		return req->answered > 0 ? MHD_YES : MHD_NO;
 	if (!req->resp) {
@@ -635,13 +646,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	}
 	if (req->answered)
 		return MHD_YES; /* answered already */
+	switch (atomic_load_explicit(&req->job.state, memory_order_acquire)) {
+	case HTTP_JOB_DONE: /* resumed: answer the write (S6) */
+		atomic_store(&req->job.state, HTTP_JOB_IDLE);
+		http_write_finish(req);
+		return queue(req);
+	case HTTP_JOB_QUEUED:
+		return MHD_YES; /* still suspended */
+	default:
+		break;
+	}
 	client_ip(req);
 	dispatch(req);
 	return queue(req);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn,
-			 void **con_cls, enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
 {
 	struct http_server *srv = cls;
 	struct http_req *req = *con_cls;
@@ -652,6 +673,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 		return;
 	if (req->resp)
 		MHD_destroy_response(req->resp);
+	free(req->job.text);
 	px_buf_release(&req->body);
 	sodium_memzero(req->secret, sizeof(req->secret));
 	if (req->counted)
@@ -705,6 +727,9 @@ static void server_release(struct http_server *srv)
 {
 	size_t i;
 
+	if (srv->nsub)
+		http_submit_stop(srv);
+
 	for (i = 0; i < srv->nreaders; i++)
 		store_close(srv->readers[i]);
 	px_free(srv->readers);
@@ -724,6 +749,8 @@ static void server_release(struct http_server *srv)
 	pthread_mutex_destroy(&srv->readers_mu);
 	pthread_mutex_destroy(&srv->proof_mu);
 	pthread_mutex_destroy(&srv->rl_mu);
+	pthread_mutex_destroy(&srv->sub_mu);
+	pthread_cond_destroy(&srv->sub_cond);
 	sem_destroy(&srv->login_sem);
 	px_free(srv->logdir);
 	px_free(srv->dir);
@@ -773,9 +800,15 @@ int http_serve(const char *dir, const struct http_options *opt,
 		srv->opt.login_user_max = 5;
 	if (!srv->opt.login_ip_max)
 		srv->opt.login_ip_max = 30;
+	if (!srv->opt.sqlite_heap)
+		srv->opt.sqlite_heap = 96u << 20;
+	sqlite3_soft_heap_limit64((sqlite3_int64)srv->opt.sqlite_heap); /* S7 */
 	pthread_mutex_init(&srv->readers_mu, NULL);
 	pthread_mutex_init(&srv->proof_mu, NULL);
 	pthread_mutex_init(&srv->rl_mu, NULL);
+	pthread_mutex_init(&srv->sub_mu, NULL);
+	pthread_cond_init(&srv->sub_cond, NULL);
+	srv->sub_tail = &srv->sub_head;
 	sem_init(&srv->login_sem, 0, HTTP_LOGINS_AT_ONCE);
 	for (i = 0; i < HTTP_CACHE_SLOTS; i++)
 		pthread_mutex_init(&srv->cache[i].mu, NULL);
@@ -790,36 +823,47 @@ int http_serve(const char *dir, const struct http_options *opt,
 		server_release(srv);
 		return rc;
 	}
+	/* Every thread started from here on (the repository's writer, the
+	 * submitters, microhttpd's workers) inherits this mask: only the main
+	 * thread takes SIGTERM and SIGINT, in sigwait below. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	memset(&ropt, 0, sizeof(ropt));
 	rc = repo_open(dir, &ropt, &srv->repo, err);
 	if (rc == 0)
 		rc = auth_open(dir, &srv->auth, err);
 	if (rc) {
 		px_err_prefix(err, "open '%s'", dir);
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+		server_release(srv);
+		return rc;
+	}
+	rc = http_submit_start(srv, err);
+	if (rc) {
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 		server_release(srv);
 		return rc;
 	}
 
-	/* Workers inherit this mask: only the main thread takes signals. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY |
-		MHD_USE_ITC | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+		MHD_USE_ITC | MHD_USE_TURBO | MHD_USE_ERROR_LOG |
+		MHD_ALLOW_SUSPEND_RESUME;
 	if (v6)
 		flags |= MHD_USE_IPv6;
 	srv->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
-	    mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
-	    (unsigned)srv->opt.threads, MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned)srv->opt.conn_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)srv->opt.timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)srv->opt.conn_memory, MHD_OPTION_NOTIFY_COMPLETED,
-	    on_completed, srv, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+	    mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    /* One thread is the polling thread itself, not a pool of one. */
+	    MHD_OPTION_THREAD_POOL_SIZE,
+	    srv->opt.threads > 1 ? (unsigned)srv->opt.threads : 0u,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)srv->opt.conn_limit,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)srv->opt.timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)srv->opt.conn_memory,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
 	if (!srv->daemon) {
 		rc = px_errorf(err, PX_EIO, "cannot listen on %s: %s",
 			       srv->opt.listen, strerror(errno));
@@ -835,8 +879,7 @@ int http_serve(const char *dir, const struct http_options *opt,
 			 (int)(colon - srv->opt.listen), srv->opt.listen);
 		printf("parallax serve: listening on http://%s:%u/ (%u "
 		       "threads)\n",
-		       host, info ? (unsigned)info->port : 0,
-		       srv->opt.threads);
+		       host, info ? (unsigned)info->port : 0, srv->opt.threads);
 		fflush(stdout);
 	}
 
@@ -857,6 +900,9 @@ int http_serve(const char *dir, const struct http_options *opt,
 		struct timespec ts = {0, 5 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
+	/* Every queued write is run and its connection resumed (J3 of
+	 * submit.c) while the daemon still runs. */
+	http_submit_stop(srv);
 	MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;
 	if (!srv->opt.quiet) {

@@ -19,7 +19,6 @@
  */
 #include "io/ioint.h"
 #include "repo/repo.h"
-#include "repo/repoint.h" /* repo_submit_many: signed entries, one round */
 #include "store/store.h"
 
 #include <errno.h>

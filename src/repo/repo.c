@@ -22,6 +22,8 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,17 +39,149 @@ int repo_savepoint_end(struct store *st, int keep, struct px_err *err)
 	return 0;
 }
 
-int repo_apply_log(struct store *st, struct log *log,
-		   const struct note_verifier *operator_key, int progress,
-		   const char *label, repo_apply_cb cb, void *ctx,
-		   struct px_err *err)
+/*
+ * Signatures are checked ahead, in windows of entries, by a few threads
+ * (store_verify_entry) while this thread applies the window before: each
+ * entry against the key the store held for it when its window was read
+ * (store_entry_key).  store_apply_verified skips the check when that is
+ * still the key it picks and checks again otherwise, so the store is the
+ * same as with store_apply alone.  Short catch-ups use no threads.
+ */
+struct vwindow {
+	uint64_t first;		   /* log index of entry 0 */
+	size_t n;		   /* entries in the window */
+	struct px_buf data;	   /* the entries, one after another */
+	size_t off[REPO_VERIFY_WINDOW + 1];
+	struct note_verifier key[REPO_VERIFY_WINDOW];
+	unsigned char state[REPO_VERIFY_WINDOW]; /* 0 no key, 1 key, 2 ok */
+	atomic_size_t next;	   /* next entry for a thread to take */
+	pthread_t th[REPO_VERIFY_THREADS];
+	int nth;		   /* threads running on this window */
+};
+
+static void *verify_worker(void *arg)
+{
+	struct vwindow *w = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&w->next, 1)) < w->n)
+		if (w->state[i] == 1 &&
+		    store_verify_entry(w->data.data + w->off[i],
+				       w->off[i + 1] - w->off[i], &w->key[i]))
+			w->state[i] = 2;
+	return NULL;
+}
+
+static void window_join(struct vwindow *w)
+{
+	int t;
+
+	for (t = 0; t < w->nth; t++)
+		pthread_join(w->th[t], NULL);
+	w->nth = 0;
+}
+
+/* Read entries first..first+n-1 and start checking their signatures. */
+static int window_load(struct vwindow *w, struct store *st, struct log *log,
+		       const struct note_verifier *operator_key,
+		       uint64_t first, size_t n, int threads,
+		       struct px_err *err)
+{
+	size_t i;
+	int rc, t;
+
+	w->first = first;
+	w->n = 0;
+	px_buf_reset(&w->data);
+	w->off[0] = 0;
+	for (i = 0; i < n; i++) {
+		rc = log_entry(log, first + i, &w->data, err);
+		if (rc) {
+			px_err_prefix(err, "log entry %" PRIu64, first + i);
+			return rc;
+		}
+		w->off[i + 1] = w->data.len;
+		w->state[i] = threads &&
+			      store_entry_key(st, w->data.data + w->off[i],
+					      w->off[i + 1] - w->off[i],
+					      operator_key, &w->key[i],
+					      NULL) == 0;
+	}
+	w->n = n;
+	atomic_store(&w->next, 0);
+	for (t = 0; threads && t < REPO_VERIFY_THREADS; t++) {
+		if (pthread_create(&w->th[t], NULL, verify_worker, w) != 0)
+			break; /* fewer threads; this one checks the rest */
+		w->nth++;
+	}
+	return 0;
+}
+
+/* The writer's round (repo_preverify): entries in the submitters' memory. */
+struct vround {
+	const uint8_t *const *entry;
+	const size_t *len;
+	const struct note_verifier *key;
+	unsigned char *ok; /* in: 1 when key[i] is known; out: 1 verified */
+	size_t n;
+	atomic_size_t next;
+};
+
+static void *round_worker(void *arg)
+{
+	struct vround *v = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&v->next, 1)) < v->n)
+		if (v->ok[i])
+			v->ok[i] = (unsigned char)store_verify_entry(
+			    v->entry[i], v->len[i], &v->key[i]);
+	return NULL;
+}
+
+void repo_preverify(struct store *st, const struct note_verifier *operator_key,
+		    const uint8_t *const *entry, const size_t *len, size_t n,
+		    struct note_verifier *key, unsigned char *ok)
+{
+	struct vround v;
+	pthread_t th[REPO_VERIFY_THREADS];
+	size_t i;
+	int t, nth = 0;
+
+	for (i = 0; i < n; i++)
+		ok[i] = n >= REPO_VERIFY_MIN_ROUND &&
+			store_entry_key(st, entry[i], len[i], operator_key,
+					&key[i], NULL) == 0;
+	if (n < REPO_VERIFY_MIN_ROUND)
+		return;
+	v.entry = entry;
+	v.len = len;
+	v.key = key;
+	v.ok = ok;
+	v.n = n;
+	atomic_store(&v.next, 0);
+	for (t = 0; t < REPO_VERIFY_THREADS; t++) {
+		if (pthread_create(&th[t], NULL, round_worker, &v) != 0)
+			break;
+		nth++;
+	}
+	round_worker(&v);
+	for (t = 0; t < nth; t++)
+		pthread_join(th[t], NULL);
+}
+
+static int apply_log(struct store *st, struct log *log,
+		     const struct note_verifier *operator_key, int progress,
+		     const char *label, repo_apply_cb cb, void *ctx,
+		     uint64_t txn, struct px_err *err)
 {
 	uint64_t start = store_applied(st), end = log_size(log), i;
+	struct vwindow *win = NULL, *cur, *nxt, *tmp;
 	struct px_progress bar;
 	struct store_applied ap;
 	struct px_err e;
-	struct px_buf b;
-	int rc = 0, in_txn = 0;
+	size_t k, size;
+	int rc = 0, in_txn = 0, threads;
 
 	if (start > end)
 		return px_errorf(err, PX_ECORRUPT,
@@ -58,53 +192,99 @@ int repo_apply_log(struct store *st, struct log *log,
 				 start, end);
 	if (start == end)
 		return 0;
+	threads = end - start >= REPO_VERIFY_MIN;
+	win = px_calloc(2, sizeof(*win));
+	if (!win)
+		return px_errorf(err, PX_ENOMEM, "out of memory");
+	px_buf_init(&win[0].data, (size_t)REPO_VERIFY_WINDOW * LOG_ENTRY_MAX);
+	px_buf_init(&win[1].data, (size_t)REPO_VERIFY_WINDOW * LOG_ENTRY_MAX);
+	cur = &win[0];
+	nxt = &win[1];
 	px_progress_start(&bar, label, end - start);
 	if (!progress)
 		bar.enabled = 0;
-	px_buf_init(&b, LOG_ENTRY_MAX);
-	for (i = start; i < end; i++) {
-		int arc;
-		if (!in_txn) {
-			rc = store_begin(st, err);
+	/* small windows first: the keys of the parties registered at the
+	 * start of a log are known from the third window on */
+	size = REPO_VERIFY_WINDOW_FIRST;
+	rc = window_load(cur, st, log, operator_key, start,
+			 (size_t)(end - start < size ? end - start : size),
+			 threads, err);
+	while (rc == 0 && cur->n) {
+		uint64_t after = cur->first + cur->n;
+		/* this thread checks what the threads have not taken */
+		verify_worker(cur);
+		window_join(cur);
+		nxt->n = 0;
+		if (after < end) {
+			uint64_t left = end - after;
+			if (size < REPO_VERIFY_WINDOW)
+				size *= 2;
+			rc = window_load(nxt, st, log, operator_key, after,
+					 (size_t)(left < size ? left : size),
+					 threads, err);
 			if (rc)
 				break;
-			in_txn = 1;
 		}
-		px_buf_reset(&b);
-		rc = log_entry(log, i, &b, err);
-		if (rc) {
-			px_err_prefix(err, "log entry %" PRIu64, i);
-			break;
-		}
-		memset(&ap, 0, sizeof(ap));
-		px_err_clear(&e);
-		arc =
-		    store_apply(st, i, b.data, b.len, operator_key, 0, &ap, &e);
-		if (arc && store_applied(st) != i + 1) {
-			/* Not a refusal the store recorded: it failed. */
-			rc = px_errorf(err, arc,
-				       "applying log entry %" PRIu64 ": %s", i,
-				       e.msg);
-			break;
-		}
-		if (cb)
-			cb(ctx, i, arc, &ap, &e);
-		if ((i + 1 - start) % REPO_CATCHUP_TXN == 0 || i + 1 == end) {
-			rc = store_commit(st, err);
-			in_txn = 0;
-			if (rc)
+		for (k = 0; k < cur->n; k++) {
+			int arc;
+			i = cur->first + k;
+			if (!in_txn) {
+				rc = store_begin(st, err);
+				if (rc)
+					break;
+				in_txn = 1;
+			}
+			memset(&ap, 0, sizeof(ap));
+			px_err_clear(&e);
+			arc = store_apply_verified(
+			    st, i, cur->data.data + cur->off[k],
+			    cur->off[k + 1] - cur->off[k], operator_key,
+			    cur->state[k] == 2 ? &cur->key[k] : NULL, 0, &ap,
+			    &e);
+			if (arc && store_applied(st) != i + 1) {
+				/* Not a refusal the store recorded: it
+				 * failed. */
+				rc = px_errorf(err, arc,
+					       "applying log entry %" PRIu64
+					       ": %s",
+					       i, e.msg);
 				break;
-			px_progress_update(&bar, i + 1 - start);
+			}
+			if (cb)
+				cb(ctx, i, arc, &ap, &e);
+			if ((i + 1 - start) % txn == 0 || i + 1 == end) {
+				rc = store_commit(st, err);
+				in_txn = 0;
+				if (rc)
+					break;
+				px_progress_update(&bar, i + 1 - start);
+			}
 		}
+		tmp = cur;
+		cur = nxt;
+		nxt = tmp;
 	}
+	window_join(&win[0]);
+	window_join(&win[1]);
 	if (in_txn)
 		store_rollback(st);
 	if (rc == 0)
 		px_progress_finish(&bar);
 	else if (bar.enabled)
 		fputc('\n', stderr);
-	px_buf_release(&b);
+	px_buf_release(&win[0].data);
+	px_buf_release(&win[1].data);
+	px_free(win);
 	return rc;
+}
+
+int repo_apply_log(struct store *st, struct log *log,
+		   const struct note_verifier *operator_key, int progress,
+		   const char *label, repo_apply_cb cb, void *ctx,
+		   struct px_err *err)
+{
+	return apply_log(st, log, operator_key, progress, label, cb, ctx,
+			 REPO_CATCHUP_TXN, err);
 }
 
 /* ---- creating. */
@@ -448,8 +628,12 @@ int repo_reindex(const char *dir, int progress, struct px_err *err)
 	remove_db_files(tmp); /* a reindex interrupted earlier */
 	rc = store_open(tmp, 0, &st, err);
 	if (rc == 0)
-		rc = repo_apply_log(st, log, &op, progress, "reindexing", NULL,
-				    NULL, err);
+		rc = store_bulk(st, 1, err);
+	if (rc == 0)
+		rc = apply_log(st, log, &op, progress, "reindexing", NULL,
+			       NULL, REPO_REINDEX_TXN, err);
+	if (rc == 0)
+		rc = store_bulk(st, 0, err);
 	if (st)
 		store_close(st); /* the last connection: WAL checkpointed */
 	st = NULL;

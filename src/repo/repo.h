@@ -96,6 +96,16 @@ int repo_submit_entry(struct repo *r, const uint8_t *note, size_t len,
 		      struct repo_result *res, struct px_err *err);
 
 /*
+ * Submit n entries already signed by their filers as one group commit
+ * (importing an export) and wait for every answer.  Returns 0 when every
+ * entry was answered (each res[i].rc says how), or an error for the whole
+ * call (the repo is read-only or closing).
+ */
+int repo_submit_many(struct repo *r, const uint8_t *const *entries,
+		     const size_t *lens, size_t n, struct repo_result *res,
+		     struct px_err *err);
+
+/*
  * Custodial filing with a key the operator holds: `json` is a record
  * revision's JSON, possibly without envelope members.  The repo fills in
  * v, filed_by (= as_party, unless json has it), filed_at (now, unless

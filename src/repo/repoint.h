@@ -37,6 +37,14 @@
 #define REPO_ROUND_MAX 4096    /* entries per group commit */
 #define REPO_QUEUE_MAX 65536   /* queued entries before submitters wait */
 #define REPO_CATCHUP_TXN 4096  /* entries per catch-up transaction */
+#define REPO_REINDEX_TXN 16384 /* entries per reindex transaction */
+#define REPO_VERIFY_WINDOW 1024 /* entries whose signatures are checked
+				   ahead together (repo.c) */
+#define REPO_VERIFY_WINDOW_FIRST 32 /* the first window; each next one
+				      doubles, up to REPO_VERIFY_WINDOW */
+#define REPO_VERIFY_THREADS 2  /* threads checking them */
+#define REPO_VERIFY_MIN 128    /* fewer entries to apply: no threads */
+#define REPO_VERIFY_MIN_ROUND 32 /* the same for a writer's round */
 #define REPO_KEY_FILE_MAX 4096 /* longest key file read */
 #define REPO_DIR_BLOBS "blobs"
 #define REPO_DIR_PARTY_KEYS "keys/parties"
@@ -114,6 +122,18 @@ int repo_apply_log(struct store *st, struct log *log,
 		   const char *label, repo_apply_cb cb, void *ctx,
 		   struct px_err *err);
 
+/*
+ * The writer's round: check the signatures of entry[0..n) ahead, on
+ * REPO_VERIFY_THREADS threads and this one, each against the key the store
+ * gives it now (store_entry_key).  ok[i] is set to 1 where the signature
+ * verified with key[i] (pass &key[i] to store_apply_verified), else 0.
+ * Rounds of fewer than REPO_VERIFY_MIN_ROUND entries are left to
+ * store_apply (every ok[i] is 0).  (repo.c)
+ */
+void repo_preverify(struct store *st, const struct note_verifier *operator_key,
+		    const uint8_t *const *entry, const size_t *len, size_t n,
+		    struct note_verifier *key, unsigned char *ok);
+
 /* A savepoint ends: kept (store_release) or dropped (store_rollback_to).
  * (repo.c) */
 int repo_savepoint_end(struct store *st, int keep, struct px_err *err);
@@ -122,14 +142,6 @@ int repo_savepoint_end(struct store *st, int keep, struct px_err *err);
 int repo_writer_start(struct repo *r, struct px_err *err);
 void repo_writer_stop(struct repo *r);
 
-/*
- * Submit n signed entries and wait for every answer (writer.c).  Returns 0
- * when every entry was answered (each res[i].rc says how), or an error for
- * the whole call (the repo is read-only or closing).
- */
-int repo_submit_many(struct repo *r, const uint8_t *const *entries,
-		     const size_t *lens, size_t n, struct repo_result *res,
-		     struct px_err *err);
 
 /* Fill res from an error (rc < 0) or clear it (rc == 0). */
 void repo_result_error(struct repo_result *res, int rc,

@@ -7,9 +7,12 @@
  *
  *   round_prepare   the store has applied exactly the log (R2), else the
  *                   missing entries are applied first;
- *   round_apply     store_begin; per job a savepoint and store_apply at the
- *                   next log index; a refused job is rolled back to its
- *                   savepoint and answered with its error (R3);
+ *   round_apply     (a round of REPO_VERIFY_MIN_ROUND jobs or more first
+ *                   has its signatures checked on several threads,
+ *                   repo_preverify) store_begin; per job a savepoint and
+ *                   store_apply_verified at the next log index; a refused
+ *                   job is rolled back to its savepoint and answered with
+ *                   its error (R3);
  *   round_log       the accepted entries, in order, go to log_submit_async,
  *                   then log_flush; each must come back at the index it
  *                   was applied at;
@@ -126,7 +129,11 @@ static void round_recover(struct repo *r, struct repo_job **jobs, size_t n,
 		       &c, &e);
 }
 
-static void round_run(struct repo *r, struct repo_job **jobs, size_t n)
+/* verified[i] (if verified is not NULL): key[i] is a key jobs[i]'s
+ * signature was checked with (repo_preverify). */
+static void round_run_checked(struct repo *r, struct repo_job **jobs,
+			      size_t n, const struct note_verifier *key,
+			      const unsigned char *verified)
 {
 	struct px_err e, le;
 	size_t i, naccepted = 0;
@@ -161,8 +168,12 @@ static void round_run(struct repo *r, struct repo_job **jobs, size_t n)
 			goto store_failed;
 		memset(&ap, 0, sizeof(ap));
 		px_err_clear(&ae);
-		arc = store_apply(r->st, next, j->entry, j->len, &r->opkey, 0,
-				  &ap, &ae);
+		arc = store_apply_verified(r->st, next, j->entry, j->len,
+					   &r->opkey,
+					   verified && verified[i] ? &key[i]
+								   : NULL,
+					   0,
+					   &ap, &ae);
 		rc = repo_savepoint_end(r->st, arc == 0, &e);
 		if (rc)
 			goto store_failed;
@@ -242,6 +253,50 @@ static void round_run(struct repo *r, struct repo_job **jobs, size_t n)
 store_failed:
 	store_rollback(r->st);
 	fail_all(jobs, n, rc, &e);
+}
+
+/*
+ * One round.  A large round has its signatures checked ahead on several
+ * threads (repo_preverify) against the keys the store holds before it;
+ * store_apply_verified checks again any entry whose key has changed
+ * within the round (a party registered or its key rotated earlier in it).
+ */
+static void round_run(struct repo *r, struct repo_job **jobs, size_t n)
+{
+	const uint8_t **entry = NULL;
+	size_t *len = NULL, i;
+	struct note_verifier *key = NULL;
+	unsigned char *verified = NULL;
+	struct px_err e;
+
+	if (n >= REPO_VERIFY_MIN_ROUND) {
+		/* the store must be caught up before its keys are read */
+		px_err_clear(&e);
+		if (round_prepare(r, &e) == 0) {
+			entry = px_calloc(n, sizeof(*entry));
+			len = px_calloc(n, sizeof(*len));
+			key = px_calloc(n, sizeof(*key));
+			verified = px_calloc(n, sizeof(*verified));
+		}
+		if (entry && len && key && verified) {
+			for (i = 0; i < n; i++) {
+				entry[i] = jobs[i]->entry;
+				len[i] = jobs[i]->len;
+			}
+			repo_preverify(r->st, &r->opkey,
+				       (const uint8_t *const *)entry, len, n,
+				       key, verified);
+		} else {
+			/* each signature is checked inline */
+			px_free(verified);
+			verified = NULL;
+		}
+	}
+	round_run_checked(r, jobs, n, key, verified);
+	px_free(entry);
+	px_free(len);
+	px_free(key);
+	px_free(verified);
 }
 
 static void answer_all(struct repo *r, struct repo_job **jobs, size_t n)

@@ -36,8 +36,7 @@ struct auth_db {
 	char dummy_hash[crypto_pwhash_STRBYTES]; /* for unknown users */
 };
 
-static const char *const role_names[] = {"admin", "editor", "party",
-					 "reader"};
+static const char *const role_names[] = {"admin", "editor", "party", "reader"};
 
 const char *auth_role_name(enum auth_role role)
 {
@@ -117,8 +116,7 @@ int auth_open(const char *dir, struct auth_db **out, struct px_err *err)
 		px_free(db);
 		return px_errorf(err, PX_ENOMEM, "out of memory");
 	}
-	rc = sqlite3_open_v2(path,
-			     &db->db,
+	rc = sqlite3_open_v2(path, &db->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				 SQLITE_OPEN_NOMUTEX,
 			     NULL);
@@ -276,8 +274,8 @@ int auth_user_add(struct auth_db *db, const char *name, const char *password,
 	if (rc == SQLITE_DONE)
 		rc = 0;
 	else if (rc == SQLITE_CONSTRAINT)
-		rc = px_errorf(err, PX_EEXIST, "user '%s' already exists",
-			       name);
+		rc =
+		    px_errorf(err, PX_EEXIST, "user '%s' already exists", name);
 	else
 		rc = db_error(db, err, "add user");
 	sqlite3_finalize(s);
@@ -351,14 +349,13 @@ static int exec_text(struct auth_db *db, const char *sql, const char *a,
 	return 0;
 }
 
-int auth_user_disable(struct auth_db *db, const char *name,
-		      struct px_err *err)
+int auth_user_disable(struct auth_db *db, const char *name, struct px_err *err)
 {
 	int rc, n = 0;
 
 	pthread_mutex_lock(&db->mu);
-	rc = exec_text(db, "UPDATE users SET disabled = 1 WHERE name = ?",
-		       name, NULL, &n, err);
+	rc = exec_text(db, "UPDATE users SET disabled = 1 WHERE name = ?", name,
+		       NULL, &n, err);
 	if (rc == 0 && n == 0)
 		rc = px_errorf(err, PX_ENOTFOUND, "no user '%s'", name);
 	if (rc == 0)
@@ -419,8 +416,7 @@ int auth_login(struct auth_db *db, const char *name, const char *password,
 	sodium_memzero(pwhash, sizeof(pwhash));
 	if (rc != 0 || !found || u->disabled || plen > AUTH_PASSWORD_MAX) {
 		memset(u, 0, sizeof(*u));
-		return px_errorf(err, PX_EVERIFY,
-				 "wrong username or password");
+		return px_errorf(err, PX_EVERIFY, "wrong username or password");
 	}
 	return 0;
 }
@@ -441,9 +437,8 @@ int auth_session_new(struct auth_db *db, int64_t user_id, int64_t ttl,
 	pthread_mutex_lock(&db->mu);
 	/* Expired sessions go as new ones come. */
 	sqlite3_stmt *d = NULL;
-	if (sqlite3_prepare_v2(db->db,
-			       "DELETE FROM sessions WHERE expires < ?", -1,
-			       &d, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(db->db, "DELETE FROM sessions WHERE expires < ?",
+			       -1, &d, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(d, 1, now);
 		sqlite3_step(d);
 	}
@@ -503,8 +498,7 @@ int auth_session_get(struct auth_db *db, const char *secret,
 	return rc;
 }
 
-int auth_session_end(struct auth_db *db, const char *secret,
-		     struct px_err *err)
+int auth_session_end(struct auth_db *db, const char *secret, struct px_err *err)
 {
 	char hash[65];
 	int rc;
@@ -527,8 +521,8 @@ int auth_token_new(struct auth_db *db, const char *name, const char *label,
 	int rc;
 
 	if (!label || strlen(label) > AUTH_LABEL_MAX)
-		return px_errorf(err, PX_EINVAL,
-				 "label: at most %d bytes", AUTH_LABEL_MAX);
+		return px_errorf(err, PX_EINVAL, "label: at most %d bytes",
+				 AUTH_LABEL_MAX);
 	memcpy(secret, "pxt_", 4);
 	random_hex(secret + 4, 32);
 	random_hex(id, 8);
@@ -636,13 +630,13 @@ int auth_token_list(struct auth_db *db, json_t **out, struct px_err *err)
 				"t.id",
 				-1, &s, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		o = json_pack(
-		    "{s:s, s:s, s:s, s:I, s:b}", "id",
-		    (const char *)sqlite3_column_text(s, 0), "username",
-		    (const char *)sqlite3_column_text(s, 1), "label",
-		    (const char *)sqlite3_column_text(s, 2), "created",
-		    (json_int_t)sqlite3_column_int64(s, 3), "revoked",
-		    sqlite3_column_int(s, 5));
+		o = json_pack("{s:s, s:s, s:s, s:I, s:b}", "id",
+			      (const char *)sqlite3_column_text(s, 0),
+			      "username",
+			      (const char *)sqlite3_column_text(s, 1), "label",
+			      (const char *)sqlite3_column_text(s, 2),
+			      "created", (json_int_t)sqlite3_column_int64(s, 3),
+			      "revoked", sqlite3_column_int(s, 5));
 		if (o && sqlite3_column_int64(s, 4))
 			json_object_set_new(
 			    o, "expires",

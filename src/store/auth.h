@@ -25,9 +25,9 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define AUTH_FILE "auth.db"   /* inside the data directory */
-#define AUTH_NAME_MAX 64      /* user names: [A-Za-z0-9._-]{1,64} */
-#define AUTH_PASSWORD_MIN 8   /* bytes */
+#define AUTH_FILE "auth.db" /* inside the data directory */
+#define AUTH_NAME_MAX 64    /* user names: [A-Za-z0-9._-]{1,64} */
+#define AUTH_PASSWORD_MIN 8 /* bytes */
 #define AUTH_PASSWORD_MAX 1024
 #define AUTH_SECRET_SIZE 69   /* "pxs_" or "pxt_" + 64 hex + NUL */
 #define AUTH_CSRF_SIZE 65     /* 64 hex + NUL */
@@ -74,8 +74,7 @@ int auth_user_add(struct auth_db *db, const char *name, const char *password,
 int auth_user_get(struct auth_db *db, const char *name, struct auth_user *u,
 		  struct px_err *err);
 /* Disable a user: its sessions and tokens stop working at once. */
-int auth_user_disable(struct auth_db *db, const char *name,
-		      struct px_err *err);
+int auth_user_disable(struct auth_db *db, const char *name, struct px_err *err);
 /* {"items": [user...]} by name. */
 int auth_user_list(struct auth_db *db, json_t **out, struct px_err *err);
 

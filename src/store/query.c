@@ -10,9 +10,11 @@
  * as SQL or as FTS5 query syntax.
  *
  * Search order: first the records whose own text matches: by bm25 rank
- * (ties by rowid) when at most SEARCH_RANK_MAX texts match, else newest
- * first, so that a common word costs one page rather than a ranking of a
- * million texts; then the events at, or within, each matched place (up to
+ * (ties by rowid) when at most SEARCH_RANK_MAX texts match, else kind by
+ * kind (events first, storeint.h) and newest first within a kind, so that
+ * a common word costs one page rather than a ranking of a million texts
+ * (a search for one kind reads only that kind's range of fts rowids);
+ * then the events at, or within, each matched place (up to
  * SEARCH_PLACES places, best first), each place's events by start date.
  * Every record appears once.  A search cursor is the number of results
  * already returned.  Snippets come from FTS5's snippet() on the row that
@@ -458,8 +460,8 @@ static int add_filters(struct store *st, const struct store_query *q,
 		if (q->kind >= REC_KIND_COUNT)
 			return px_errorf(err, PX_EINVAL, "kind: out of range");
 		/* by_place: the query is driven by the place index */
-		rc |= px_buf_addstr(sql, by_place ? " AND +r.kind=?"
-						  : " AND r.kind=?");
+		rc |= px_buf_addstr(sql, by_place > 0 ? " AND +r.kind=?"
+						      : " AND r.kind=?");
 		bind_i(b, q->kind);
 	}
 	if (!q->withdrawn)
@@ -486,7 +488,10 @@ static int add_filters(struct store *st, const struct store_query *q,
 		rid = need_rid(st, "place", q->place, err);
 		if (rid < 0)
 			return (int)rid;
-		rc |= px_buf_addstr(sql, " AND r.place IN " DOWN_SQL);
+		/* by_place < 0: walk in time order, the place checked */
+		rc |= px_buf_addstr(sql, by_place < 0
+					     ? " AND +r.place IN " DOWN_SQL
+					     : " AND r.place IN " DOWN_SQL);
 		bind_i(b, rid);
 	}
 	if (q->party) {
@@ -513,7 +518,7 @@ static int add_filters(struct store *st, const struct store_query *q,
 		bind_i(b, rid);
 	}
 	if (q->disputed)
-		rc |= px_buf_addstr(sql, by_place
+		rc |= px_buf_addstr(sql, by_place > 0
 					     ? " AND +r.kind=2 AND +r.disputed=1"
 					     : " AND r.kind=2 AND r.disputed=1");
 	return rc ? oom(err) : 0;
@@ -588,6 +593,37 @@ bad:
 			 "from this query", c);
 }
 
+/*
+ * Events within a place, in time order: when the place holds many events,
+ * walking events by start date and checking each one's place finds a page
+ * soon; sorting every event found through the place index would cost in
+ * proportion to all of them.
+ */
+static int list_by_time(struct store *st, const struct store_query *q)
+{
+	sqlite3_stmt *s = NULL;
+	struct px_err e;
+	int64_t rid, n = 0;
+
+	if (q->kind != REC_EVENT || !q->place)
+		return 0;
+	px_err_clear(&e);
+	rid = store_rid(st, q->place, NULL, NULL, &e);
+	if (rid <= 0)
+		return 0; /* add_filters reports it */
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT count(*) FROM (SELECT 1 FROM records r "
+			       "WHERE r.place IN " DOWN_SQL " AND +r.kind=2 "
+			       "LIMIT " PX_STR(SEARCH_SORT_MAX) ")",
+			       -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(s, 1, rid);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n >= SEARCH_SORT_MAX;
+}
+
 int store_list(struct store *st, const struct store_query *q, json_t **out,
 	       struct px_err *err)
 {
@@ -611,7 +647,8 @@ int store_list(struct store *st, const struct store_query *q, json_t **out,
 	rc = px_buf_addstr(&sql, "SELECT r.rid, r.t_start FROM records r "
 				 "WHERE 1");
 	if (rc == 0)
-		rc = add_filters(st, q, 0, &sql, &b, err);
+		rc = add_filters(st, q, list_by_time(st, q) ? -1 : 0, &sql, &b,
+				 err);
 	if (rc == 0 && q->cursor) {
 		rc = parse_cursor(q->cursor, by_time ? 't' : 'r', date, &crid,
 				  err);
@@ -706,6 +743,19 @@ static int ridset_add(struct ridset *set, int64_t rid)
 	set->slot[i] = rid;
 	set->n++;
 	return 1;
+}
+
+static int ridset_has(const struct ridset *set, int64_t rid)
+{
+	size_t i;
+
+	if (!set->cap)
+		return 0;
+	for (i = (uint64_t)rid * 0x9e3779b97f4a7c15ULL % set->cap; set->slot[i];
+	     i = (i + 1) % set->cap)
+		if (set->slot[i] == rid)
+			return 1;
+	return 0;
 }
 
 static int has_alnum(const char *s, size_t n)
@@ -884,7 +934,7 @@ static int render_hits(struct store *st, const struct walk *w,
 	for (i = 0; rc == 0 && i < w->page.n; i++) {
 		const struct hit *h = &w->page.v[i];
 		json_t *rec = NULL;
-		int field = (int)(h->fts_rowid % STORE_FTS_SPAN);
+		int field = STORE_FTS_FIELD(h->fts_rowid);
 		rc = store_record_json(st, h->rid, 0, &rec, err);
 		if (rc < 0)
 			break;
@@ -906,6 +956,20 @@ static int render_hits(struct store *st, const struct walk *w,
 	return rc;
 }
 
+/* Bind parameters i and i + 1 to the fts rowids of kind (all kinds for
+ * kind < 0). */
+static void bind_kind_range(sqlite3_stmt *s, int i, int kind)
+{
+	if (kind < 0) {
+		sqlite3_bind_int64(s, i, 0);
+		sqlite3_bind_int64(s, i + 1, INT64_MAX);
+		return;
+	}
+	sqlite3_bind_int64(s, i, STORE_FTS_KIND_BASE(kind));
+	sqlite3_bind_int64(s, i + 1,
+			   STORE_FTS_KIND_BASE(kind) + STORE_FTS_RID_MASK);
+}
+
 /* The places whose text matches, best first (at most SEARCH_PLACES). */
 static int fts_places(struct store *st, const struct px_buf *match,
 		      struct hits *places, struct px_err *err)
@@ -915,25 +979,21 @@ static int fts_places(struct store *st, const struct px_buf *match,
 	int rc;
 
 	px_buf_init(&pm, 32768);
-	if (px_buf_addf(&pm, "(%s) AND k : \"kplace\"",
-			(const char *)match->data) < 0) {
-		px_buf_release(&pm);
-		return oom(err);
-	}
 	rc = sqlite3_prepare_v2(st->db,
 				"SELECT rowid, " SNIPPET " FROM fts WHERE fts "
-				"MATCH ?1 ORDER BY rank, rowid LIMIT " PX_STR(
-				    SEARCH_PLACES),
+				"MATCH ?1 AND rowid BETWEEN ?2 AND ?3 ORDER BY "
+				"rank, rowid LIMIT " PX_STR(SEARCH_PLACES),
 				-1, &s, NULL);
 	if (rc != SQLITE_OK) {
 		px_buf_release(&pm);
 		return store_sqlerr(st, rc, "preparing a search", err);
 	}
-	sqlite3_bind_text(s, 1, (const char *)pm.data, (int)pm.len,
+	sqlite3_bind_text(s, 1, (const char *)match->data, (int)match->len,
 			  SQLITE_STATIC);
+	bind_kind_range(s, 2, REC_PLACE);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t rowid = sqlite3_column_int64(s, 0);
-		if (hits_add(places, rowid / STORE_FTS_SPAN, rowid, 0,
+		if (hits_add(places, STORE_FTS_RID(rowid), rowid, 0,
 			     (const char *)sqlite3_column_text(s, 1)) < 0) {
 			rc = SQLITE_NOMEM;
 			break;
@@ -946,13 +1006,14 @@ static int fts_places(struct store *st, const struct px_buf *match,
 }
 
 /* How many rows match, counting no further than max. */
-static int fts_count(struct store *st, const struct px_buf *match,
+static int fts_count(struct store *st, const struct px_buf *match, int kind,
 		     int64_t max, int64_t *n, struct px_err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int rc = sqlite3_prepare_v2(st->db,
 				    "SELECT count(*) FROM (SELECT rowid FROM "
-				    "fts WHERE fts MATCH ?1 LIMIT ?2)",
+				    "fts WHERE fts MATCH ?1 AND rowid BETWEEN "
+				    "?3 AND ?4 LIMIT ?2)",
 				    -1, &s, NULL);
 
 	if (rc != SQLITE_OK)
@@ -960,9 +1021,36 @@ static int fts_count(struct store *st, const struct px_buf *match,
 	sqlite3_bind_text(s, 1, (const char *)match->data, (int)match->len,
 			  SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, max);
+	bind_kind_range(s, 3, kind);
 	rc = sqlite3_step(s);
 	*n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	rc = rc == SQLITE_ROW ? 0 : store_sqlerr(st, rc, "searching", err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* The rids of place `id` and of every place within it. */
+static int places_within(struct store *st, const char *id, struct ridset *set,
+			 struct px_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t rid = need_rid(st, "place", id, err);
+	int rc;
+
+	if (rid < 0)
+		return (int)rid;
+	rc = sqlite3_prepare_v2(st->db, "SELECT x FROM " DOWN_SQL, -1, &s,
+				NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(st, rc, "preparing a search", err);
+	sqlite3_bind_int64(s, 1, rid);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (ridset_add(set, sqlite3_column_int64(s, 0)) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	rc = rc == SQLITE_DONE ? 0
+			       : store_sqlerr(st, rc, "walking places", err);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -972,9 +1060,10 @@ int store_search(struct store *st, const struct store_query *q, json_t **out,
 {
 	struct px_err local;
 	struct px_buf match, fsql, psql;
-	struct binds b;
+	struct binds b, cb;
+	struct ridset within;
 	struct walk w;
-	struct px_buf kmatch, *am;
+	struct px_buf *am;
 	sqlite3_stmt *fts = NULL, *chk = NULL, *ev = NULL, *evcount = NULL;
 	sqlite3_stmt *ev_way[2] = {NULL, NULL};
 	json_t *items = NULL;
@@ -989,8 +1078,9 @@ int store_search(struct store *st, const struct store_query *q, json_t **out,
 		return rc;
 	memset(&w, 0, sizeof(w));
 	memset(&b, 0, sizeof(b));
+	memset(&cb, 0, sizeof(cb));
+	memset(&within, 0, sizeof(within));
 	px_buf_init(&match, 16384);
-	px_buf_init(&kmatch, 16384);
 	px_buf_init(&fsql, 8192);
 	px_buf_init(&psql, 8192);
 	w.limit = page_size(q);
@@ -1005,17 +1095,27 @@ int store_search(struct store *st, const struct store_query *q, json_t **out,
 		rc = make_list(json_array(), NULL, out, err);
 		goto out;
 	}
-	/* the filters, once for a candidate and once for events at a place */
-	rc = px_buf_addstr(&fsql, "SELECT r.kind, (1");
-	if (rc == 0)
-		rc = add_filters(st, q, 0, &fsql, &b, err);
-	if (rc == 0 && px_buf_addstr(&fsql, ") FROM records r WHERE r.rid=?"))
+	/* the filters, once for a candidate and once for events at a place;
+	 * a candidate's place is looked up in the places within q->place,
+	 * found once here rather than once per candidate */
+	rc = add_filters(st, q, 0, &psql, &b, err);
+	if (rc == 0 && q->place)
+		rc = places_within(st, q->place, &within, err);
+	if (rc == 0) {
+		struct store_query cq = *q;
+		cq.place = NULL;
+		rc = px_buf_addstr(&fsql, "SELECT r.kind, (1") ? oom(err) : 0;
+		if (rc == 0)
+			rc = add_filters(st, &cq, 0, &fsql, &cb, err);
+	}
+	if (rc == 0 &&
+	    px_buf_addstr(&fsql, "), r.place FROM records r WHERE r.rid=?"))
 		rc = oom(err);
 	if (rc == 0)
 		rc = prepare(st, &fsql, &chk, err);
 	if (rc < 0)
 		goto out;
-	if (b.n + 1 > PX_ARRAY_LEN(b.v)) {
+	if (b.n + 1 > PX_ARRAY_LEN(b.v) || cb.n + 1 > PX_ARRAY_LEN(cb.v)) {
 		rc = px_errorf(err, PX_EINVAL, "too many filters");
 		goto out;
 	}
@@ -1062,26 +1162,22 @@ int store_search(struct store *st, const struct store_query *q, json_t **out,
 		if (rc < 0)
 			goto out;
 	}
-	if (q->kind >= 0 &&
-	    px_buf_addf(&kmatch, "(%s) AND k : \"k%s\"",
-			(const char *)match.data,
-			rec_kind_name((enum rec_kind)q->kind)) < 0) {
-		rc = oom(err);
-		goto out;
-	}
-	am = q->kind >= 0 ? &kmatch : &match;
-	/* by relevance when few texts match; newest first otherwise, so a
-	 * common word costs a page, not a ranking of everything */
-	rc = fts_count(st, am, SEARCH_RANK_MAX + 1, &nmatch, err);
+	am = &match;
+	/* by relevance when few texts match; newest first otherwise (kind
+	 * by kind, store_fts_rank), so a common word costs a page, not a
+	 * ranking of everything; one kind is one range of rowids */
+	rc = fts_count(st, am, q->kind, SEARCH_RANK_MAX + 1, &nmatch, err);
 	if (rc == 0)
 		rc = sqlite3_prepare_v2(st->db,
 					nmatch <= SEARCH_RANK_MAX
 					    ? "SELECT rowid, " SNIPPET " FROM "
-					      "fts WHERE fts MATCH ?1 ORDER BY "
-					      "rank, rowid"
+					      "fts WHERE fts MATCH ?1 AND "
+					      "rowid BETWEEN ?2 AND ?3 "
+					      "ORDER BY rank, rowid"
 					    : "SELECT rowid, " SNIPPET " FROM "
-					      "fts WHERE fts MATCH ?1 ORDER BY "
-					      "rowid DESC",
+					      "fts WHERE fts MATCH ?1 AND "
+					      "rowid BETWEEN ?2 AND ?3 "
+					      "ORDER BY rowid DESC",
 					-1, &fts, NULL);
 	if (rc > 0) {
 		rc = store_sqlerr(st, rc, "preparing a search", err);
@@ -1091,11 +1187,12 @@ int store_search(struct store *st, const struct store_query *q, json_t **out,
 		goto out;
 	sqlite3_bind_text(fts, 1, (const char *)am->data, (int)am->len,
 			  SQLITE_STATIC);
+	bind_kind_range(fts, 2, q->kind);
 	rc = 0;
 	/* 1. records whose own text matches */
 	while (rc == 0 && (src = sqlite3_step(fts)) == SQLITE_ROW) {
 		int64_t rowid = sqlite3_column_int64(fts, 0);
-		int64_t rid = rowid / STORE_FTS_SPAN;
+		int64_t rid = STORE_FTS_RID(rowid);
 		int ok, added = ridset_add(&w.seen, rid);
 		if (added < 0) {
 			rc = oom(err);
@@ -1104,11 +1201,15 @@ int store_search(struct store *st, const struct store_query *q, json_t **out,
 		if (!added)
 			continue;
 		sqlite3_reset(chk);
-		apply_binds(chk, &b, 1);
-		sqlite3_bind_int64(chk, (int)b.n + 1, rid);
+		apply_binds(chk, &cb, 1);
+		sqlite3_bind_int64(chk, (int)cb.n + 1, rid);
 		if (sqlite3_step(chk) != SQLITE_ROW)
 			continue;
 		ok = sqlite3_column_int(chk, 1);
+		if (ok && q->place)
+			ok = sqlite3_column_type(chk, 2) != SQLITE_NULL &&
+			     ridset_has(&within,
+					sqlite3_column_int64(chk, 2));
 		if (ok && walk_offer(&w, rid, rowid, 0,
 				     (const char *)sqlite3_column_text(fts, 1),
 				     &rc))
@@ -1177,11 +1278,11 @@ out:
 	sqlite3_finalize(ev_way[0]);
 	sqlite3_finalize(ev_way[1]);
 	sqlite3_finalize(evcount);
+	px_free(within.slot);
 	px_free(w.seen.slot);
 	hits_release(&w.page);
 	hits_release(&w.places);
 	px_buf_release(&match);
-	px_buf_release(&kmatch);
 	px_buf_release(&fsql);
 	px_buf_release(&psql);
 	return rc;

@@ -32,6 +32,11 @@ const char *const store_field_names[SF_COUNT] = {
     "title",	    "names",   "narrative", "translations",
     "characterization", "actors", "notes"};
 
+const int store_fts_rank[REC_KIND_COUNT] = {
+    [REC_EVENT] = 7,  [REC_ACCOUNT] = 6,  [REC_PLACE] = 5,
+    [REC_PERSON] = 4, [REC_SOURCE] = 3,	  [REC_RELATION] = 2,
+    [REC_EVIDENCE] = 1, [REC_PARTY] = 0};
+
 static const char *const stmt_sql[S_COUNT] = {
     [S_RID_BY_ID] = "SELECT rid, kind, withdrawn FROM records WHERE id=?1",
     [S_PARTY] = "SELECT rid, pkey, withdrawn FROM records WHERE id=?1 "
@@ -91,6 +96,8 @@ static const char *const stmt_sql[S_COUNT] = {
 		      "ON c.idx=r.current WHERE r.rid=?1",
 };
 
+_Static_assert(STORE_SCHEMA == 2, "store_open writes user_version=2");
+
 static const char schema_sql[] =
     "CREATE TABLE records("
     " rid INTEGER PRIMARY KEY,"
@@ -106,9 +113,11 @@ static const char schema_sql[] =
     " disputed INTEGER NOT NULL DEFAULT 0,"
     " pkey TEXT);"
     "CREATE INDEX records_kind ON records(kind, rid);"
-    "CREATE INDEX records_time ON records(kind, t_start, rid);"
+    "CREATE INDEX records_time ON records(kind, t_start, rid, t_end,"
+    " withdrawn);"
     "CREATE INDEX records_owner ON records(owner, kind);"
-    "CREATE INDEX records_place ON records(place) WHERE place IS NOT NULL;"
+    "CREATE INDEX records_place ON records(place, kind)"
+    " WHERE place IS NOT NULL;"
     "CREATE INDEX records_parent ON records(parent) WHERE parent IS NOT NULL;"
     "CREATE INDEX records_event ON records(event) WHERE event IS NOT NULL;"
     "CREATE INDEX records_event2 ON records(event2) WHERE event2 IS NOT NULL;"
@@ -271,7 +280,7 @@ int store_open(const char *path, int readonly, struct store **out,
 		if (rc == 0 && version == 0) {
 			rc = exec(st, schema_sql, err);
 			if (rc == 0)
-				rc = exec(st, "PRAGMA user_version=1", err);
+				rc = exec(st, "PRAGMA user_version=2", err);
 			version = STORE_SCHEMA;
 		}
 		if (rc == 0)
@@ -315,6 +324,25 @@ uint64_t store_applied(struct store *st)
 }
 
 /* ---- transactions */
+
+int store_bulk(struct store *st, int on, struct px_err *err)
+{
+	if (st->readonly)
+		return px_errorf(err, PX_EUSAGE, "store: opened read-only");
+	if (on)
+		/* the rollback journal in memory still undoes a refused
+		 * entry's savepoint */
+		return exec(st,
+			    "PRAGMA journal_mode=MEMORY; "
+			    "PRAGMA synchronous=OFF; "
+			    "PRAGMA cache_size=-262144;",
+			    err);
+	return exec(st,
+		    "PRAGMA cache_size=-32000; PRAGMA analysis_limit=1000; "
+		    "ANALYZE; "
+		    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+		    err);
+}
 
 int store_begin(struct store *st, struct px_err *err)
 {
@@ -702,13 +730,18 @@ static int check_revision(struct store *st, struct apply_ctx *c,
 	return 0;
 }
 
-static int check_entry(struct store *st, uint64_t index, const uint8_t *entry,
-		       size_t len, const struct note_verifier *operator_key,
-		       struct apply_ctx *c, struct px_err *err)
+/*
+ * The verifier store_apply would check `entry` with now (step 1 above):
+ * the operator key for a party registration, else the current key of the
+ * party the text names in filed_by.  *tlen is the length of the note text
+ * with its final newline.
+ */
+static int entry_verifier(struct store *st, const uint8_t *entry, size_t len,
+			  const struct note_verifier *operator_key,
+			  char scanned_by[REC_ID_SIZE], size_t *tlen,
+			  struct note_verifier *v, struct px_err *err)
 {
-	struct rec_resolver res = {resolve, st};
-	struct note_verifier v;
-	size_t split, tlen;
+	size_t split;
 	int rc;
 
 	/* signed-note: the text ends at the last blank line */
@@ -719,27 +752,93 @@ static int check_entry(struct store *st, uint64_t index, const uint8_t *entry,
 		return px_errorf(err, PX_EVERIFY,
 				 "entry: no signature (not a signed note: no "
 				 "blank line before signature lines)");
-	tlen = split - 1; /* the text, with its final newline */
-	scan_member((const char *)entry, tlen, "filed_by", c->scanned_by,
-		    sizeof(c->scanned_by));
+	*tlen = split - 1; /* the text, with its final newline */
+	scan_member((const char *)entry, *tlen, "filed_by", scanned_by,
+		    REC_ID_SIZE);
 
-	if (c->scanned_by[0]) {
-		rc = party_verifier(st, c->scanned_by, &v, NULL, err);
+	if (scanned_by[0]) {
+		rc = party_verifier(st, scanned_by, v, NULL, err);
 		if (rc < 0)
 			return rc;
 	} else if (operator_key) {
-		v = *operator_key;
+		*v = *operator_key;
 	} else {
 		return px_errorf(err, PX_EVERIFY,
 				 "entry: no operator key to verify a party "
 				 "registration with");
 	}
-	rc = note_open(entry, len, &v, 1, &c->note, err);
-	if (rc < 0) {
-		px_err_prefix(err, "signature (%s)",
-			      c->scanned_by[0] ? c->scanned_by
-					       : "log operator");
+	return 0;
+}
+
+static int same_verifier(const struct note_verifier *a,
+			 const struct note_verifier *b)
+{
+	return a->id == b->id && a->alg == b->alg &&
+	       memcmp(a->pub, b->pub, sizeof(a->pub)) == 0 &&
+	       strcmp(a->name, b->name) == 0;
+}
+
+int store_entry_key(struct store *st, const uint8_t *entry, size_t len,
+		    const struct note_verifier *operator_key,
+		    struct note_verifier *out, struct px_err *err)
+{
+	char scanned[REC_ID_SIZE];
+	struct px_err local;
+	size_t tlen;
+
+	if (!err) {
+		px_err_clear(&local);
+		err = &local;
+	}
+	return entry_verifier(st, entry, len, operator_key, scanned, &tlen,
+			      out, err);
+}
+
+int store_verify_entry(const uint8_t *entry, size_t len,
+		       const struct note_verifier *key)
+{
+	struct px_err e;
+	struct note n;
+	int rc;
+
+	px_err_clear(&e);
+	rc = note_open(entry, len, key, 1, &n, &e);
+	if (rc == 0)
+		note_release(&n);
+	return rc == 0;
+}
+
+static int check_entry(struct store *st, uint64_t index, const uint8_t *entry,
+		       size_t len, const struct note_verifier *operator_key,
+		       const struct note_verifier *verified,
+		       struct apply_ctx *c, struct px_err *err)
+{
+	struct rec_resolver res = {resolve, st};
+	struct note_verifier v;
+	size_t tlen;
+	int rc;
+
+	rc = entry_verifier(st, entry, len, operator_key, c->scanned_by,
+			    &tlen, &v, err);
+	if (rc < 0)
 		return rc;
+	if (verified && same_verifier(verified, &v)) {
+		/* note_open with this very key already succeeded on these
+		 * bytes (store_verify_entry): its text is entry[0..tlen) */
+		memset(&c->note, 0, sizeof(c->note));
+		c->note.text = px_strndup((const char *)entry, tlen);
+		if (!c->note.text)
+			return px_errorf(err, PX_ENOMEM,
+					 "store: out of memory");
+		c->note.text_len = tlen;
+	} else {
+		rc = note_open(entry, len, &v, 1, &c->note, err);
+		if (rc < 0) {
+			px_err_prefix(err, "signature (%s)",
+				      c->scanned_by[0] ? c->scanned_by
+						       : "log operator");
+			return rc;
+		}
 	}
 	c->have_note = 1;
 	if (c->note.text_len < 2 || c->note.text[c->note.text_len - 1] != '\n')
@@ -1028,9 +1127,9 @@ static int fts_write(struct store *st, int64_t rid, const json_t *r,
 		s = store_stmt(st, S_FTS_PROBE, err);
 		if (!s)
 			return err->code;
-		sqlite3_bind_int64(s, 1, rid * STORE_FTS_SPAN);
-		sqlite3_bind_int64(s, 2,
-				   rid * STORE_FTS_SPAN + STORE_FTS_SPAN - 1);
+		sqlite3_bind_int64(s, 1, STORE_FTS_ROWID(kind, rid, 0));
+		sqlite3_bind_int64(
+		    s, 2, STORE_FTS_ROWID(kind, rid, STORE_FTS_SPAN - 1));
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW &&
 		       nold < STORE_FTS_SPAN)
 			old[nold++] = sqlite3_column_int64(s, 0);
@@ -1063,7 +1162,7 @@ static int fts_write(struct store *st, int64_t rid, const json_t *r,
 			rc = err->code;
 			break;
 		}
-		sqlite3_bind_int64(s, 1, rid * STORE_FTS_SPAN + i);
+		sqlite3_bind_int64(s, 1, STORE_FTS_ROWID(kind, rid, i));
 		sqlite3_bind_text(s, 2, (const char *)d.text[i].data,
 				  (int)d.text[i].len, SQLITE_STATIC);
 		if (d.keys[i].len)
@@ -1412,6 +1511,16 @@ int store_apply(struct store *st, uint64_t index, const uint8_t *entry,
 		size_t len, const struct note_verifier *operator_key,
 		int dry_run, struct store_applied *out, struct px_err *err)
 {
+	return store_apply_verified(st, index, entry, len, operator_key, NULL,
+				    dry_run, out, err);
+}
+
+int store_apply_verified(struct store *st, uint64_t index,
+			 const uint8_t *entry, size_t len,
+			 const struct note_verifier *operator_key,
+			 const struct note_verifier *verified, int dry_run,
+			 struct store_applied *out, struct px_err *err)
+{
 	struct apply_ctx c;
 	struct px_err local;
 	int rc, own_txn = 0, wrc;
@@ -1429,11 +1538,12 @@ int store_apply(struct store *st, uint64_t index, const uint8_t *entry,
 				 "store: entry %" PRIu64 " is not the next "
 				 "to apply (%" PRIu64 ")",
 				 index, st->applied);
-	if (index > (uint64_t)(INT64_MAX / STORE_FTS_SPAN))
+	if (index >= (uint64_t)STORE_RID_MAX)
 		return px_errorf(err, PX_ETOOBIG, "store: index %" PRIu64
 				 " out of range", index);
 	memset(&c, 0, sizeof(c));
-	rc = check_entry(st, index, entry, len, operator_key, &c, err);
+	rc = check_entry(st, index, entry, len, operator_key, verified, &c,
+			 err);
 	if (rc == 0 && out) {
 		out->info = c.rec.info;
 		memcpy(out->record_id, c.record_id, REC_ID_SIZE);

@@ -95,6 +95,39 @@ int store_apply(struct store *st, uint64_t index, const uint8_t *entry,
 		int dry_run, struct store_applied *out, struct px_err *err);
 
 /*
+ * Checking signatures ahead, on other threads (catch-up and reindex):
+ * store_entry_key gives the key store_apply would check entry against in
+ * the store's present state (0, or an error if it has none: a refusal
+ * store_apply will report); store_verify_entry, which touches no store
+ * and may run on any thread, says whether the entry's signature verifies
+ * with that key (1) or not (0).  store_apply_verified is store_apply told
+ * that `verified` (or NULL) is a key store_verify_entry accepted for these
+ * very bytes: when it is still the key store_apply picks, the signature is
+ * not checked again; otherwise (a key rotated or a party registered in
+ * between) it is checked as usual.  The result is the same either way.
+ */
+int store_entry_key(struct store *st, const uint8_t *entry, size_t len,
+		    const struct note_verifier *operator_key,
+		    struct note_verifier *out, struct px_err *err);
+int store_verify_entry(const uint8_t *entry, size_t len,
+		       const struct note_verifier *key);
+int store_apply_verified(struct store *st, uint64_t index,
+			 const uint8_t *entry, size_t len,
+			 const struct note_verifier *operator_key,
+			 const struct note_verifier *verified, int dry_run,
+			 struct store_applied *out, struct px_err *err);
+
+/*
+ * Bulk loading, for a database nobody else uses that is thrown away if
+ * the process dies before it is complete (reindex builds a new file and
+ * renames it in): store_bulk(st, 1) trades durability for speed (no
+ * write-ahead log, no syncs, a larger cache); store_bulk(st, 0), outside
+ * a transaction, returns to WAL mode and gathers the statistics the query
+ * planner uses (ANALYZE).
+ */
+int store_bulk(struct store *st, int on, struct px_err *err);
+
+/*
  * Savepoints inside a transaction, so a batch can drop one bad entry.
  * store_rollback_to undoes and ends the innermost savepoint (a
  * store_release after it is a no-op); store_applied() follows.

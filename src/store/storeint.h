@@ -32,10 +32,15 @@
  *              its buffer at every savepoint) and compares an event once
  *              per batch however many of its accounts the batch adds.
  *   fts        FTS5 (unicode61, remove_diacritics 2): one row per record
- *              and text field, rowid = rid * STORE_FTS_SPAN + field; column
- *              text holds the words as filed, keys the transliteration
- *              keys of names (src/names/), k the token "k<kind>" so that
- *              a search for one kind is narrowed inside FTS5.
+ *              and text field, rowid = STORE_FTS_ROWID(kind, rid, field):
+ *              the kind's rank (store_fts_rank) above bit
+ *              STORE_FTS_KIND_SHIFT, then rid * STORE_FTS_SPAN + field, so
+ *              the rows of one kind are one rowid range and a search for
+ *              one kind is a range FTS5 seeks to (its cost bounded by the
+ *              matches in that kind, not by how common the word is in
+ *              others); column text holds the words as filed, keys the
+ *              transliteration keys of names (src/names/), k the token
+ *              "k<kind>".
  *
  * Invariants:
  *   1. applied == 1 + the largest idx in revisions or refused (0 when
@@ -58,8 +63,24 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA 1
+#define STORE_SCHEMA 2
 #define STORE_FTS_SPAN 16 /* fts rowids per record */
+#define STORE_FTS_KIND_SHIFT 44 /* fts rowid bits below the kind's rank */
+#define STORE_FTS_RID_MASK ((INT64_C(1) << STORE_FTS_KIND_SHIFT) - 1)
+/* The largest rid the fts rowids have room for. */
+#define STORE_RID_MAX (STORE_FTS_RID_MASK / STORE_FTS_SPAN)
+
+/* A kind's rank in fts rowids: a search read newest first (highest rowid
+ * first) meets events, then accounts, places, persons, sources, relations,
+ * evidence and parties. */
+extern const int store_fts_rank[REC_KIND_COUNT];
+
+#define STORE_FTS_KIND_BASE(kind)                                             \
+	((int64_t)store_fts_rank[(kind)] << STORE_FTS_KIND_SHIFT)
+#define STORE_FTS_ROWID(kind, rid, field)                                     \
+	(STORE_FTS_KIND_BASE(kind) + (int64_t)(rid) * STORE_FTS_SPAN + (field))
+#define STORE_FTS_RID(rowid) (((rowid) & STORE_FTS_RID_MASK) / STORE_FTS_SPAN)
+#define STORE_FTS_FIELD(rowid) ((int)((rowid) % STORE_FTS_SPAN))
 
 enum store_field {
 	SF_TITLE,

@@ -13,7 +13,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 
 import pytest
 
@@ -196,6 +195,14 @@ def build_world(root, name, *extra):
     make_datadir(datadir)
     add_user(datadir, "admin", "admin")
     srv = Server(datadir, *extra).start()
+    try:
+        return populate(srv, datadir)
+    except BaseException:
+        srv.stop()
+        raise
+
+
+def populate(srv, datadir):
     w = World()
     w.server = srv
     w.datadir = datadir

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import Server, build_world, place_body
+from conftest import build_world, place_body
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +112,9 @@ def test_oversized_headers(small):
     req = (b"GET /api/v1/events HTTP/1.1\r\nHost: x\r\nX-Big: " +
            b"a" * 100000 + b"\r\nConnection: close\r\n\r\n")
     out = raw(small.server.port, req)
-    # microhttpd refuses what does not fit its per-connection memory.
-    assert out == b"" or out.split(b" ")[1][:1] == b"4", out[:200]
+    # microhttpd refuses what does not fit its per-connection memory
+    # (with its own short HTML body), or resets the connection.
+    assert out == b"" or out.startswith(b"HTTP/1.1 431 "), out[:200]
     r = small.server.client().get("/api/v1/stats")
     assert r.status == 200
 

@@ -3,13 +3,14 @@ concurrent revisions of one record (exactly one wins, the others get 409
 "conflict"), a stale expected_revision, and SIGTERM during a burst of
 writes: every write the server acknowledged (201) is in the record after a
 restart, and every other request was refused cleanly, never half done."""
-import os
+import base64
 import signal
 import threading
 import time
 
 from conftest import (Server, account_body, build_world, event_body, filed,
                       place_body)
+from test_routes import checkpoint_root, leaf_hash, root_from_inclusion
 
 
 COUNT = [0]
@@ -153,3 +154,44 @@ def test_reads_see_every_acknowledged_write(world):
     assert new["id"] in [a["id"] for a in after["accounts"]]
     assert after["comparison"]["fields"]["casualties.civilians"][
         "status"] == "disputed"
+
+
+def test_proofs_while_the_log_grows(world):
+    """Proofs against the checkpoint of the moment verify while writes keep
+    appending (partial tiles are replaced under the reader)."""
+    t = world.tokens["north"]
+    place = filed(t.post("/api/v1/records", place_body("Growing")))
+    stop = threading.Event()
+
+    def writer():
+        i = 0
+        while not stop.is_set():
+            i += 1
+            t.post("/api/v1/records", event_body(place["id"], "Grow %d" % i))
+
+    th = [threading.Thread(target=writer) for _ in range(3)]
+    for x in th:
+        x.start()
+    anon = world.server.client()
+    checked = 0
+    try:
+        deadline = time.time() + 3
+        while time.time() < deadline:
+            log = anon.get("/api/v1/log").json()
+            size, root = checkpoint_root(log["checkpoint"])
+            i = size - 1 - (checked % 7) if size > 7 else size - 1
+            pr = anon.get("/api/v1/proof/inclusion?index=%d&size=%d" %
+                          (i, size))
+            assert pr.status == 200, pr
+            p = pr.json()
+            entry = anon.get("/api/v1/entries/%d" % i).body
+            assert base64.b64decode(p["leaf_hash"]) == leaf_hash(entry)
+            assert root_from_inclusion(
+                i, size, leaf_hash(entry),
+                [base64.b64decode(h) for h in p["proof"]]) == root
+            checked += 1
+    finally:
+        stop.set()
+        for x in th:
+            x.join()
+    assert checked > 5

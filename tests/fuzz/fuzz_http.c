@@ -111,8 +111,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char owner[REC_ID_SIZE];
 		rc = http_entry_owner((const uint8_t *)body, n, &kind, owner,
 				      &e);
-		if (rc == 0 && (!rec_kind_name(kind) ||
-				strlen(owner) >= REC_ID_SIZE))
+		if (rc == 0 &&
+		    (!rec_kind_name(kind) || strlen(owner) >= REC_ID_SIZE))
 			abort();
 		break;
 	}
