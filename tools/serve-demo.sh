@@ -12,5 +12,17 @@ px=$(cd "$build" && pwd)/parallax
 data=$(cd "$build" && pwd)/demo-data
 rm -rf "$data"
 sh "$root/tools/load-demo.sh" "$build" "$data"
+
+# A login to try filing with: the demo editors' party files for any party,
+# recorded as acting for it.  Its key is public (data/demo/demo-keys.txt),
+# like the password below: this is a demo on the loopback address only.
+editors=$(awk '$1 == "demo-editors" {print $2}' "$root/data/demo/ids.tsv")
+awk '$1 == "demo-editors" {print $2}' "$root/data/demo/demo-keys.txt" \
+	> "$data/keys/parties/$editors.key"
+chmod 600 "$data/keys/parties/$editors.key"
+echo "parallax-demo" | "$px" user add editor --role editor --party "$editors" \
+	--dir "$data" >/dev/null
+
 echo "parallax demo: open http://$listen/ in a browser (Ctrl-C stops the server)"
+echo "  to file: log in as 'editor' with the password 'parallax-demo'"
 exec "$px" serve "$data" --listen "$listen" --web "$root/web"

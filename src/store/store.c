@@ -1304,7 +1304,7 @@ int store_flush(struct store *st, struct px_err *err)
 	struct {
 		int what;
 		int64_t rid;
-	} *todo = NULL;
+	} *pending_work = NULL;
 	size_t n = 0, cap = 0, i;
 	int rc;
 
@@ -1320,29 +1320,29 @@ int store_flush(struct store *st, struct px_err *err)
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 256;
-			void *nt = px_realloc(todo, ncap * sizeof(*todo));
+			void *nt = px_realloc(pending_work, ncap * sizeof(*pending_work));
 			if (!nt) {
 				sqlite3_reset(s);
-				px_free(todo);
+				px_free(pending_work);
 				return px_errorf(err, PX_ENOMEM,
 						 "store: out of memory");
 			}
-			todo = nt;
+			pending_work = nt;
 			cap = ncap;
 		}
-		todo[n].what = sqlite3_column_int(s, 0);
-		todo[n++].rid = sqlite3_column_int64(s, 1);
+		pending_work[n].what = sqlite3_column_int(s, 0);
+		pending_work[n++].rid = sqlite3_column_int64(s, 1);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
-		px_free(todo);
+		px_free(pending_work);
 		return store_sqlerr(st, rc, "reading derived data to do", err);
 	}
 	rc = 0;
 	for (i = 0; rc == 0 && i < n; i++)
-		rc = todo[i].what == 0 ? fts_rebuild(st, todo[i].rid, err)
-				       : recompute_disputed(st, todo[i].rid, err);
-	px_free(todo);
+		rc = pending_work[i].what == 0 ? fts_rebuild(st, pending_work[i].rid, err)
+				       : recompute_disputed(st, pending_work[i].rid, err);
+	px_free(pending_work);
 	if (rc == 0 && n)
 		rc = run(st, S_DIRTY_CLEAR, err);
 	if (rc == 0)
