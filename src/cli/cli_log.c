@@ -15,6 +15,7 @@
  *   proof <hex>       zero or more lines
  */
 #include "cli.h"
+#include "cli_fmt.h"
 
 #include "log/log.h"
 #include "log/source.h"
@@ -30,63 +31,7 @@
 
 #define APPEND_CHUNK (1u << 20)
 
-struct opt_spec {
-	const char *name; /* "--origin" */
-	const char **val; /* receives the value, or NULL for a flag */
-	int *flag;	  /* set to 1 for a flag */
-};
 
-/*
- * Parse argv[1..] against specs: options anywhere ("--x V", "--x=V"),
- * "--" ends options, everything else is positional (at most maxpos of
- * them, stored in pos).  Returns 0, or the exit status of a usage error.
- */
-static int parse_args(const char *cmd, int argc, char **argv,
-		      const struct opt_spec *specs, const char **pos,
-		      int maxpos, int *npos)
-{
-	int i, dashdash = 0;
-
-	*npos = 0;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const struct opt_spec *s;
-		size_t n = 0;
-
-		if (dashdash || a[0] != '-' || a[1] == '\0') {
-			if (*npos >= maxpos)
-				return cli_usage_error(
-				    cmd, "unexpected argument '%s'", a);
-			pos[(*npos)++] = a;
-			continue;
-		}
-		if (strcmp(a, "--") == 0) {
-			dashdash = 1;
-			continue;
-		}
-		for (s = specs; s->name; s++) {
-			n = strlen(s->name);
-			if (strncmp(a, s->name, n) == 0 &&
-			    (a[n] == '\0' || (a[n] == '=' && s->val)))
-				break;
-		}
-		if (!s->name)
-			return cli_usage_error(cmd, "unknown option '%s'", a);
-		if (!s->val) {
-			*s->flag = 1;
-			continue;
-		}
-		if (a[n] == '=') {
-			*s->val = a + n + 1;
-		} else {
-			if (i + 1 >= argc)
-				return cli_usage_error(
-				    cmd, "option '%s' needs a value", s->name);
-			*s->val = argv[++i];
-		}
-	}
-	return 0;
-}
 
 /* Parse a number given to option `name`; usage error if it is not one. */
 static int parse_num(const char *cmd, const char *name, const char *text,
@@ -245,7 +190,7 @@ static const char init_help[] =
 static int log_init_cmd(int argc, char **argv)
 {
 	const char *cmd = "log init", *origin = NULL, *pos[1];
-	const struct opt_spec specs[] = {{"--origin", &origin, NULL},
+	const struct cli_opt specs[] = {{"--origin", &origin, NULL},
 					 {NULL, NULL, NULL}};
 	struct px_err err;
 	struct log *log;
@@ -256,7 +201,7 @@ static int log_init_cmd(int argc, char **argv)
 		fputs(init_help, stdout);
 		return 0;
 	}
-	rc = parse_args(cmd, argc, argv, specs, pos, 1, &npos);
+	rc = cli_parse_args(cmd, argc, argv, specs, pos, 1, &npos);
 	if (rc)
 		return rc;
 	if (npos < 1)
@@ -452,7 +397,7 @@ static int append_files(struct log *log, struct append_state *st,
 static int log_append_cmd(int argc, char **argv)
 {
 	const char *cmd = "log append", *batch = NULL, *delay = NULL;
-	const struct opt_spec specs[] = {{"--batch", &batch, NULL},
+	const struct cli_opt specs[] = {{"--batch", &batch, NULL},
 					 {"--delay", &delay, NULL},
 					 {NULL, NULL, NULL}};
 	struct log_options opt;
@@ -472,7 +417,7 @@ static int log_append_cmd(int argc, char **argv)
 		fprintf(stderr, "parallax: out of memory\n");
 		return 1;
 	}
-	rc = parse_args(cmd, argc, argv, specs, pos, argc, &npos);
+	rc = cli_parse_args(cmd, argc, argv, specs, pos, argc, &npos);
 	memset(&opt, 0, sizeof(opt));
 	if (rc == 0 && npos < 1)
 		rc = cli_usage_error(cmd, "missing the data directory DIR");
@@ -545,7 +490,7 @@ static const char checkpoint_help[] =
 static int log_checkpoint_cmd(int argc, char **argv)
 {
 	const char *cmd = "log checkpoint", *pos[1];
-	const struct opt_spec specs[] = {{NULL, NULL, NULL}};
+	const struct cli_opt specs[] = {{NULL, NULL, NULL}};
 	struct px_err err;
 	struct log_source src;
 	struct px_buf out;
@@ -555,7 +500,7 @@ static int log_checkpoint_cmd(int argc, char **argv)
 		fputs(checkpoint_help, stdout);
 		return 0;
 	}
-	rc = parse_args(cmd, argc, argv, specs, pos, 1, &npos);
+	rc = cli_parse_args(cmd, argc, argv, specs, pos, 1, &npos);
 	if (rc)
 		return rc;
 	if (npos < 1)
@@ -635,7 +580,7 @@ static int log_prove_cmd(int argc, char **argv)
 {
 	const char *cmd = "log prove", *pos[1], *index_s = NULL, *size_s = NULL;
 	int json = 0;
-	const struct opt_spec specs[] = {{"--index", &index_s, NULL},
+	const struct cli_opt specs[] = {{"--index", &index_s, NULL},
 					 {"--size", &size_s, NULL},
 					 {"--json", NULL, &json},
 					 {NULL, NULL, NULL}};
@@ -650,7 +595,7 @@ static int log_prove_cmd(int argc, char **argv)
 		fputs(prove_help, stdout);
 		return 0;
 	}
-	rc = parse_args(cmd, argc, argv, specs, pos, 1, &npos);
+	rc = cli_parse_args(cmd, argc, argv, specs, pos, 1, &npos);
 	if (rc)
 		return rc;
 	if (npos < 1)
@@ -734,7 +679,7 @@ static int log_consistency_cmd(int argc, char **argv)
 	const char *cmd = "log consistency", *pos[1], *from_s = NULL,
 		   *to_s = NULL;
 	int json = 0;
-	const struct opt_spec specs[] = {{"--from", &from_s, NULL},
+	const struct cli_opt specs[] = {{"--from", &from_s, NULL},
 					 {"--to", &to_s, NULL},
 					 {"--json", NULL, &json},
 					 {NULL, NULL, NULL}};
@@ -749,7 +694,7 @@ static int log_consistency_cmd(int argc, char **argv)
 		fputs(consistency_help, stdout);
 		return 0;
 	}
-	rc = parse_args(cmd, argc, argv, specs, pos, 1, &npos);
+	rc = cli_parse_args(cmd, argc, argv, specs, pos, 1, &npos);
 	if (rc)
 		return rc;
 	if (npos < 1)

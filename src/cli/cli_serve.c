@@ -10,6 +10,7 @@
  * input, never from the command line (where `ps` would show them).
  */
 #include "cli.h"
+#include "cli_fmt.h"
 
 #include "http/http.h"
 #include "repo/repo.h"
@@ -22,62 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-struct sopt {
-	const char *name; /* "--listen" */
-	const char **val; /* NULL for a flag */
-	int *flag;
-};
 
-/* Options anywhere ("--x V" or "--x=V"); the rest positional. */
-static int parse(const char *cmd, int argc, char **argv,
-		 const struct sopt *specs, const char **pos, int maxpos,
-		 int *npos)
-{
-	int i;
 
-	*npos = 0;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const struct sopt *s;
-		size_t n = 0;
-
-		if (a[0] != '-' || a[1] == '\0') {
-			if (*npos >= maxpos)
-				return cli_usage_error(
-				    cmd, "unexpected argument '%s'", a);
-			pos[(*npos)++] = a;
-			continue;
-		}
-		for (s = specs; s->name; s++) {
-			n = strlen(s->name);
-			if (strncmp(a, s->name, n) == 0 &&
-			    (a[n] == '\0' || (a[n] == '=' && s->val)))
-				break;
-		}
-		if (!s->name)
-			return cli_usage_error(cmd, "unknown option '%s'", a);
-		if (!s->val) {
-			*s->flag = 1;
-		} else if (a[n] == '=') {
-			*s->val = a + n + 1;
-		} else {
-			if (i + 1 >= argc)
-				return cli_usage_error(
-				    cmd, "option '%s' needs a value", s->name);
-			*s->val = argv[++i];
-		}
-	}
-	return 0;
-}
-
-static const char *data_dir(const char *given)
-{
-	const char *env = getenv("PARALLAX_DIR");
-
-	if (given)
-		return given;
-	return env && *env ? env : "parallax-data";
-}
 
 static int num_opt(const char *cmd, const char *name, const char *v,
 		   uint64_t lo, uint64_t hi, uint64_t *out)
@@ -128,7 +75,7 @@ int cli_serve(int argc, char **argv)
 	const char *cmd = "serve", *pos[1], *dir = NULL, *listen = NULL,
 		   *web = NULL, *threads = NULL, *timeout = NULL, *body = NULL,
 		   *conns = NULL, *limit = NULL;
-	const struct sopt specs[] = {{"--listen", &listen, NULL},
+	const struct cli_opt specs[] = {{"--listen", &listen, NULL},
 				     {"--web", &web, NULL},
 				     {"--threads", &threads, NULL},
 				     {"--timeout", &timeout, NULL},
@@ -146,7 +93,7 @@ int cli_serve(int argc, char **argv)
 		fputs(serve_help, stdout);
 		return 0;
 	}
-	rc = parse(cmd, argc, argv, specs, pos, 1, &npos);
+	rc = cli_parse_args(cmd, argc, argv, specs, pos, 1, &npos);
 	if (rc)
 		return rc;
 	http_options_init(&o);
@@ -187,7 +134,7 @@ int cli_serve(int argc, char **argv)
 			o.web_dir = PX_WEB_DIR;
 #endif
 	}
-	dir = data_dir(npos ? pos[0] : dir);
+	dir = cli_data_dir(npos ? pos[0] : dir);
 	if (!px_file_exists(dir)) {
 		fprintf(stderr,
 			"parallax: no data directory '%s' (create one with "
@@ -296,7 +243,7 @@ int cli_user(int argc, char **argv)
 	const char *cmd = "user", *pos[2], *dir = NULL, *role_s = NULL,
 		   *party = NULL, *pwfile = NULL;
 	int json = 0;
-	const struct sopt specs[] = {{"--role", &role_s, NULL},
+	const struct cli_opt specs[] = {{"--role", &role_s, NULL},
 				     {"--party", &party, NULL},
 				     {"--password-file", &pwfile, NULL},
 				     {"--json", NULL, &json},
@@ -316,10 +263,10 @@ int cli_user(int argc, char **argv)
 		fputs(user_help, stdout);
 		return 0;
 	}
-	rc = parse(cmd, argc - 1, argv + 1, specs, pos, 2, &npos);
+	rc = cli_parse_args(cmd, argc - 1, argv + 1, specs, pos, 2, &npos);
 	if (rc)
 		return rc;
-	dir = data_dir(dir);
+	dir = cli_data_dir(dir);
 	px_err_clear(&err);
 	if (strcmp(argv[1], "add") == 0) {
 		if (npos != 1)
@@ -422,7 +369,7 @@ int cli_token(int argc, char **argv)
 {
 	const char *cmd = "token", *pos[1], *dir = NULL, *label = "",
 		   *days = NULL;
-	const struct sopt specs[] = {{"--label", &label, NULL},
+	const struct cli_opt specs[] = {{"--label", &label, NULL},
 				     {"--days", &days, NULL},
 				     {"--dir", &dir, NULL},
 				     {NULL, NULL, NULL}};
@@ -441,10 +388,10 @@ int cli_token(int argc, char **argv)
 		fputs(token_help, stdout);
 		return 0;
 	}
-	rc = parse(cmd, argc - 1, argv + 1, specs, pos, 1, &npos);
+	rc = cli_parse_args(cmd, argc - 1, argv + 1, specs, pos, 1, &npos);
 	if (rc)
 		return rc;
-	dir = data_dir(dir);
+	dir = cli_data_dir(dir);
 	px_err_clear(&err);
 	if (strcmp(argv[1], "add") == 0) {
 		if (npos != 1)
