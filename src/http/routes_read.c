@@ -36,16 +36,32 @@ static void reply_px(struct http_req *req, int rc, const struct px_err *err)
 	http_reply_error(req, &e);
 }
 
+/*
+ * The reader store of this thread while a read route runs in a read
+ * transaction (store_read_begin): every statement of the request (an event
+ * detail reads the comparison, the relations and each place) shares one
+ * snapshot and one WAL read lock.  http_route_read ends it once the route
+ * has answered, so no snapshot outlives its request.
+ */
+static _Thread_local struct store *tl_reading;
+
 static struct store *reader(struct http_req *req)
 {
 	struct px_err err;
 	struct store *st;
 
+	if (tl_reading)
+		return tl_reading;
 	px_err_clear(&err);
 	st = http_reader(req, &err);
-	if (!st)
+	if (st && store_read_begin(st, &err) != 0)
+		st = NULL;
+	if (!st) {
 		http_reply_errorf(req, 503, "unavailable", NULL,
 				  "cannot read the store: %s", err.msg);
+		return NULL;
+	}
+	tl_reading = st;
 	return st;
 }
 
@@ -597,7 +613,7 @@ static const struct list_route lists[] = {
      Q_TEXT | Q_KIND | Q_FROM | Q_TO | Q_PLACE | Q_PARTY | Q_TYPE | Q_DISPUTED},
 };
 
-int http_route_read(struct http_req *req, const char *path)
+static int route(struct http_req *req, const char *path)
 {
 	const char *slash = strchr(path, '/'), *rest = slash ? slash + 1 : "";
 	size_t n = slash ? (size_t)(slash - path) : strlen(path), i;
@@ -645,4 +661,15 @@ int http_route_read(struct http_req *req, const char *path)
 	else
 		return 0;
 	return 1;
+}
+
+int http_route_read(struct http_req *req, const char *path)
+{
+	int found = route(req, path);
+
+	if (tl_reading) {
+		store_read_end(tl_reading);
+		tl_reading = NULL;
+	}
+	return found;
 }

@@ -1,8 +1,22 @@
 /*
  * auth.c - users, sessions, API tokens and the audit trail in DIR/auth.db
- * (see auth.h).  One SQLite connection guarded by a mutex: these tables
- * are small and touched once per authenticated request, so serializing
- * them costs nothing next to the Argon2id hash of a login.
+ * (see auth.h).  One SQLite connection guarded by a mutex (it is opened
+ * SQLITE_OPEN_NOMUTEX, so nothing touches it or its statements without
+ * holding `mu`): these tables are small and touched once per authenticated
+ * request.  The statements every request runs (token and session checks,
+ * the audit insert) are prepared once and kept, reset after each use so
+ * that none holds a read transaction open between requests.
+ *
+ * Audit rows are buffered in memory and written in one transaction per
+ * batch: when AUDIT_BATCH rows are waiting (by the thread that adds the
+ * last one), AUDIT_DELAY_MS after the first of them (by a flusher thread),
+ * before auth_audit_list reads the table, and at auth_close.  Rows keep the
+ * order in which auth_audit was called, refused attempts included.  A crash
+ * of the process or a power loss loses the rows still buffered: those of
+ * the last AUDIT_DELAY_MS or so, about AUDIT_BATCH at most (up to AUDIT_MAX
+ * only while auth.db cannot be written), much as synchronous=NORMAL below
+ * already lets a power loss drop the last commits; the record itself is
+ * never at stake.
  *
  * Tables:
  *   users(id, name UNIQUE, role, party, pwhash, disabled, created)
@@ -30,10 +44,31 @@
 #define AUTH_PWHASH_OPS 2
 #define AUTH_PWHASH_MEM (19u * 1024 * 1024)
 
+#define AUDIT_BATCH 256
+#define AUDIT_DELAY_MS 100
+#define AUDIT_MAX 65536 /* rows kept while auth.db cannot be written */
+
+/* One buffered audit row: text[i] (what, user, ip, detail) point into mem
+ * or are NULL. */
+struct audit_row {
+	int64_t at;
+	const char *text[4];
+	char *mem;
+};
+
 struct auth_db {
 	sqlite3 *db;
-	pthread_mutex_t mu;
+	pthread_mutex_t mu; /* db and every statement; taken before amu */
+	sqlite3_stmt *q_token, *q_session, *q_audit;
 	char dummy_hash[crypto_pwhash_STRBYTES]; /* for unknown users */
+
+	pthread_mutex_t amu; /* the audit buffer and the flusher's state */
+	pthread_cond_t acond;
+	struct audit_row *rows;
+	size_t nrows, caprows;
+	struct timespec first; /* CLOCK_MONOTONIC when rows[0] came */
+	int stopping, have_flusher;
+	pthread_t flusher;
 };
 
 static const char *const role_names[] = {"admin", "editor", "party", "reader"};
@@ -100,6 +135,162 @@ static int db_error(struct auth_db *db, struct px_err *err, const char *what)
 			 sqlite3_errmsg(db->db));
 }
 
+/*
+ * A kept statement (caller holds mu): prepared on first use, reset and
+ * cleared on every later one.  NULL if it cannot be prepared.
+ */
+static sqlite3_stmt *kept(struct auth_db *db, sqlite3_stmt **slot,
+			  const char *sql)
+{
+	if (*slot) {
+		sqlite3_reset(*slot);
+		sqlite3_clear_bindings(*slot);
+		return *slot;
+	}
+	if (sqlite3_prepare_v3(db->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot,
+			       NULL) != SQLITE_OK) {
+		sqlite3_finalize(*slot);
+		*slot = NULL;
+	}
+	return *slot;
+}
+
+/* Done with a kept statement: no read transaction, no bound pointers. */
+static void done(sqlite3_stmt *s)
+{
+	if (s) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+}
+
+static void audit_free(struct audit_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		px_free(rows[i].mem);
+	px_free(rows);
+}
+
+/* Write rows in one transaction (caller holds mu); 0 or PX_EIO. */
+static int audit_write(struct auth_db *db, const struct audit_row *rows,
+		       size_t n)
+{
+	sqlite3_stmt *s;
+	size_t i;
+	int rc, j;
+
+	if (sqlite3_exec(db->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return PX_EIO;
+	rc = SQLITE_DONE;
+	for (i = 0; i < n && rc == SQLITE_DONE; i++) {
+		s = kept(db, &db->q_audit,
+			 "INSERT INTO audit(at, what, user, ip, detail) "
+			 "VALUES(?, ?, ?, ?, ?)");
+		if (!s) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)rows[i].at);
+		for (j = 0; j < 4; j++)
+			sqlite3_bind_text(s, j + 2, rows[i].text[j], -1,
+					  SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		done(s);
+	}
+	if (rc == SQLITE_DONE &&
+	    sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+	return PX_EIO;
+}
+
+/*
+ * Write every buffered row.  mu is held from taking the rows to putting
+ * them back on failure, so batches reach the table in the order they were
+ * buffered.  0 or PX_EIO (the rows stay buffered, up to AUDIT_MAX).
+ */
+static int audit_flush(struct auth_db *db)
+{
+	struct audit_row *rows, *merged;
+	size_t n, total;
+	int rc;
+
+	pthread_mutex_lock(&db->mu);
+	pthread_mutex_lock(&db->amu);
+	rows = db->rows;
+	n = db->nrows;
+	db->rows = NULL;
+	db->nrows = db->caprows = 0;
+	pthread_mutex_unlock(&db->amu);
+	rc = n ? audit_write(db, rows, n) : 0;
+	if (rc == 0) {
+		audit_free(rows, n);
+	} else {
+		pthread_mutex_lock(&db->amu);
+		total = n + db->nrows;
+		merged = px_malloc(total * sizeof(*merged));
+		if (merged) {
+			memcpy(merged, rows, n * sizeof(*rows));
+			if (db->nrows)
+				memcpy(merged + n, db->rows,
+				       db->nrows * sizeof(*rows));
+			px_free(rows);
+			px_free(db->rows);
+			db->rows = merged;
+			db->nrows = db->caprows = total;
+			/* The flusher tries again AUDIT_DELAY_MS later. */
+			clock_gettime(CLOCK_MONOTONIC, &db->first);
+		} else {
+			audit_free(rows, n);
+		}
+		pthread_mutex_unlock(&db->amu);
+	}
+	pthread_mutex_unlock(&db->mu);
+	return rc;
+}
+
+static int64_t mono_ms(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000 + t->tv_nsec / 1000000;
+}
+
+/* Writes buffered rows AUDIT_DELAY_MS after the first of them came. */
+static void *audit_flusher(void *arg)
+{
+	struct auth_db *db = arg;
+	struct timespec now, due;
+	int stop;
+
+	for (;;) {
+		pthread_mutex_lock(&db->amu);
+		while (!db->stopping && db->nrows == 0)
+			pthread_cond_wait(&db->acond, &db->amu);
+		for (;;) {
+			if (db->stopping || db->nrows == 0)
+				break;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (mono_ms(&now) >=
+			    mono_ms(&db->first) + AUDIT_DELAY_MS)
+				break;
+			due = db->first;
+			due.tv_nsec += (long)AUDIT_DELAY_MS * 1000000;
+			if (due.tv_nsec >= 1000000000) {
+				due.tv_sec++;
+				due.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&db->acond, &db->amu, &due);
+		}
+		stop = db->stopping;
+		pthread_mutex_unlock(&db->amu);
+		if (stop)
+			return NULL; /* auth_close writes what is left */
+		audit_flush(db);
+	}
+}
+
 int auth_open(const char *dir, struct auth_db **out, struct px_err *err)
 {
 	struct auth_db *db;
@@ -147,6 +338,17 @@ int auth_open(const char *dir, struct auth_db **out, struct px_err *err)
 		return px_errorf(err, PX_ENOMEM, "argon2id: out of memory");
 	}
 	pthread_mutex_init(&db->mu, NULL);
+	pthread_mutex_init(&db->amu, NULL);
+	{
+		pthread_condattr_t ca;
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&db->acond, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	/* Without the flusher every audit row is written at once. */
+	db->have_flusher =
+	    pthread_create(&db->flusher, NULL, audit_flusher, db) == 0;
 	*out = db;
 	return 0;
 }
@@ -155,7 +357,21 @@ void auth_close(struct auth_db *db)
 {
 	if (!db)
 		return;
+	if (db->have_flusher) {
+		pthread_mutex_lock(&db->amu);
+		db->stopping = 1;
+		pthread_cond_signal(&db->acond);
+		pthread_mutex_unlock(&db->amu);
+		pthread_join(db->flusher, NULL);
+	}
+	audit_flush(db);
+	audit_free(db->rows, db->nrows);
+	sqlite3_finalize(db->q_token);
+	sqlite3_finalize(db->q_session);
+	sqlite3_finalize(db->q_audit);
 	sqlite3_close(db->db);
+	pthread_cond_destroy(&db->acond);
+	pthread_mutex_destroy(&db->amu);
 	pthread_mutex_destroy(&db->mu);
 	px_free(db);
 }
@@ -473,12 +689,11 @@ int auth_session_get(struct auth_db *db, const char *secret,
 		return px_errorf(err, PX_ENOTFOUND, "no such session");
 	secret_hash(secret, hash);
 	pthread_mutex_lock(&db->mu);
-	rc = sqlite3_prepare_v2(db->db,
-				"SELECT u.id, u.name, u.role, u.party, "
-				"u.disabled, s.csrf FROM sessions s JOIN users "
-				"u ON u.id = s.user_id WHERE s.hash = ? AND "
-				"s.expires >= ? AND u.disabled = 0",
-				-1, &s, NULL);
+	s = kept(db, &db->q_session,
+		 "SELECT u.id, u.name, u.role, u.party, u.disabled, s.csrf "
+		 "FROM sessions s JOIN users u ON u.id = s.user_id WHERE "
+		 "s.hash = ? AND s.expires >= ? AND u.disabled = 0");
+	rc = s ? SQLITE_OK : SQLITE_ERROR;
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, (sqlite3_int64)time(NULL));
@@ -493,7 +708,7 @@ int auth_session_get(struct auth_db *db, const char *secret,
 	} else {
 		rc = db_error(db, err, "find session");
 	}
-	sqlite3_finalize(s);
+	done(s);
 	pthread_mutex_unlock(&db->mu);
 	return rc;
 }
@@ -581,12 +796,11 @@ int auth_token_check(struct auth_db *db, const char *secret,
 		return px_errorf(err, PX_ENOTFOUND, "unknown token");
 	secret_hash(secret, hash);
 	pthread_mutex_lock(&db->mu);
-	rc = sqlite3_prepare_v2(db->db,
-				"SELECT u.id, u.name, u.role, u.party, "
-				"u.disabled, t.expires, t.revoked FROM tokens "
-				"t JOIN users u ON u.id = t.user_id WHERE "
-				"t.hash = ?",
-				-1, &s, NULL);
+	s = kept(db, &db->q_token,
+		 "SELECT u.id, u.name, u.role, u.party, u.disabled, "
+		 "t.expires, t.revoked FROM tokens t JOIN users u ON u.id = "
+		 "t.user_id WHERE t.hash = ?");
+	rc = s ? SQLITE_OK : SQLITE_ERROR;
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
 		rc = sqlite3_step(s);
@@ -608,7 +822,7 @@ int auth_token_check(struct auth_db *db, const char *secret,
 	} else {
 		rc = db_error(db, err, "find token");
 	}
-	sqlite3_finalize(s);
+	done(s);
 	pthread_mutex_unlock(&db->mu);
 	return rc;
 }
@@ -658,25 +872,53 @@ int auth_token_list(struct auth_db *db, json_t **out, struct px_err *err)
 int auth_audit(struct auth_db *db, const char *what, const char *user,
 	       const char *ip, const char *detail)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
+	const char *in[4] = {what, user, ip, detail};
+	struct audit_row row;
+	size_t len[4], total = 0, n;
+	char *p;
+	int j;
 
-	pthread_mutex_lock(&db->mu);
-	rc = sqlite3_prepare_v2(db->db,
-				"INSERT INTO audit(at, what, user, ip, detail) "
-				"VALUES(?, ?, ?, ?, ?)",
-				-1, &s, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_int64(s, 1, (sqlite3_int64)time(NULL));
-		sqlite3_bind_text(s, 2, what, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, user, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, ip, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 5, detail, -1, SQLITE_STATIC);
-		rc = sqlite3_step(s);
+	for (j = 0; j < 4; j++) {
+		len[j] = in[j] ? strlen(in[j]) + 1 : 0;
+		total += len[j];
 	}
-	sqlite3_finalize(s);
-	pthread_mutex_unlock(&db->mu);
-	return rc == SQLITE_DONE ? 0 : PX_EIO;
+	row.at = (int64_t)time(NULL);
+	row.mem = px_malloc(total ? total : 1);
+	if (!row.mem)
+		return PX_ENOMEM;
+	for (j = 0, p = row.mem; j < 4; j++) {
+		row.text[j] = in[j] ? p : NULL;
+		if (in[j])
+			memcpy(p, in[j], len[j]);
+		p += len[j];
+	}
+	pthread_mutex_lock(&db->amu);
+	if (db->nrows >= AUDIT_MAX) {
+		pthread_mutex_unlock(&db->amu);
+		px_free(row.mem);
+		return PX_EIO;
+	}
+	if (db->nrows == db->caprows) {
+		size_t cap = db->caprows ? 2 * db->caprows : 64;
+		struct audit_row *nr = px_realloc(db->rows, cap * sizeof(*nr));
+		if (!nr) {
+			pthread_mutex_unlock(&db->amu);
+			px_free(row.mem);
+			return PX_ENOMEM;
+		}
+		db->rows = nr;
+		db->caprows = cap;
+	}
+	if (db->nrows == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &db->first);
+		pthread_cond_signal(&db->acond);
+	}
+	db->rows[db->nrows++] = row;
+	n = db->nrows;
+	pthread_mutex_unlock(&db->amu);
+	if (n >= AUDIT_BATCH || !db->have_flusher)
+		return audit_flush(db);
+	return 0;
 }
 
 static json_t *text_or_null(sqlite3_stmt *s, int col)
@@ -707,6 +949,7 @@ int auth_audit_list(struct auth_db *db, const char *cursor, unsigned limit,
 		limit = 50;
 	if (limit > 1000)
 		limit = 1000;
+	audit_flush(db); /* the list shows every row audited so far */
 	pthread_mutex_lock(&db->mu);
 	rc = sqlite3_prepare_v2(db->db,
 				"SELECT id, at, what, user, ip, detail FROM "

@@ -1438,3 +1438,32 @@ fail:
 	json_decref(recs);
 	return rc;
 }
+
+/* ---- read transactions */
+
+/*
+ * A read-only handle outside a transaction takes a WAL read lock for each
+ * statement (SQLite "WAL mode" §2.2: a reader marks the end of the WAL it
+ * sees for the length of its transaction); one BEGIN DEFERRED around all the
+ * reads of a request takes it once and gives them all the same snapshot.
+ * A read-write handle, or one already in a transaction, is left alone.
+ */
+int store_read_begin(struct store *st, struct px_err *err)
+{
+	int rc;
+
+	if (!st->readonly || !sqlite3_get_autocommit(st->db))
+		return 0;
+	rc = sqlite3_exec(st->db, "BEGIN DEFERRED", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(st, rc, "BEGIN DEFERRED", err);
+	return 0;
+}
+
+void store_read_end(struct store *st)
+{
+	if (!st->readonly || sqlite3_get_autocommit(st->db))
+		return;
+	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}

@@ -210,6 +210,17 @@ int store_compare(struct store *st, const char *event_id, json_t **out,
 int store_place_within(struct store *st, const char *place,
 		       const char *ancestor);
 
+/*
+ * One read transaction (BEGIN DEFERRED ... COMMIT) around several reads on
+ * a read-only handle, so they share one snapshot and one WAL read lock
+ * instead of one per statement.  Both do nothing on a read-write handle;
+ * store_read_begin does nothing inside a transaction already open, and
+ * store_read_end ends whatever transaction is open on a read-only handle
+ * (none after a failed store_read_begin).
+ */
+int store_read_begin(struct store *st, struct px_err *err);
+void store_read_end(struct store *st);
+
 /* Counts per kind, applied and refused entries: {"applied", "refused",
  * "records": {"event": n, ...}}. */
 int store_stats(struct store *st, json_t **out, struct px_err *err);
