@@ -25,6 +25,7 @@
 #include "repo/repo.h"
 #include "store/store.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 /* ---- CSV writing (RFC 4180 §2) */
@@ -1355,6 +1356,52 @@ static int geojson_export(struct ex *x, struct px_err *err)
 
 /* ---- JSONL: the log's entries */
 
+/* Can text be written as a JSON string with only the escapes below
+ * (RFC 8259 §7), as jansson would write it? */
+static int plain_text(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t')
+			return 0;
+	}
+	return 1;
+}
+
+/* The line of an applied entry, written directly: the same bytes as
+ * json_dumps of {"index", "id", "entry"} (JSON_COMPACT). */
+static int jsonl_line(struct ex *x, uint64_t index, const char *rev,
+		      const char *text, size_t len)
+{
+	struct px_buf *b = &x->r.b;
+	size_t run = 0;
+	int rc = px_buf_addf(b, "{\"index\":%" PRIu64 ",\"id\":\"%s\",\"entry\":\"",
+			     index, rev);
+
+	for (size_t i = 0; i < len && rc == 0; i++) {
+		char c = text[i];
+		const char *esc = c == '"'    ? "\\\""
+				  : c == '\\' ? "\\\\"
+				  : c == '\n'  ? "\\n"
+				  : c == '\r'  ? "\\r"
+				  : c == '\t'  ? "\\t"
+						: NULL;
+
+		if (!esc)
+			continue;
+		rc = px_buf_add(b, text + run, i - run);
+		if (rc == 0)
+			rc = px_buf_add(b, esc, 2);
+		run = i + 1;
+	}
+	if (rc == 0)
+		rc = px_buf_add(b, text + run, len - run);
+	if (rc == 0)
+		rc = px_buf_add(b, "\"}\n", 3);
+	return rc;
+}
+
 static int jsonl_one(struct ex *x, uint64_t index, const struct px_buf *e,
 		     struct io_map *want, struct io_map *seen,
 		     struct px_err *err)
@@ -1363,12 +1410,30 @@ static int jsonl_one(struct ex *x, uint64_t index, const struct px_buf *e,
 	const char *nl = memchr(text, '\n', e->len);
 	json_t *rec, *got = NULL, *line;
 	enum rec_kind kind;
-	char id[REC_ID_SIZE];
+	char id[REC_ID_SIZE], rid[REC_ID_SIZE];
 	const char *k;
 	char *dump;
+	int rc;
 
 	if (!nl)
 		return 0;
+	/* an applied entry: its ids from the store, no record parsed */
+	rc = store_entry_ids(x->st, index, id, rid, err);
+	if (rc < 0)
+		return rc;
+	if (rc == 1 && plain_text(text, e->len)) {
+		if (io_map_get(seen, id) != (size_t)-1)
+			return 0;
+		if (want && io_map_get(want, rid) == (size_t)-1)
+			return 0;
+		if (io_map_put(seen, id, 1) ||
+		    jsonl_line(x, index, id, text, e->len))
+			return px_errorf(err, PX_ENOMEM, "out of memory");
+		x->stats->rows++;
+		px_progress_update(&x->prog, x->stats->rows);
+		return emit(x) < 0 ? px_errorf(err, PX_EIO, "write failed")
+				   : 0;
+	}
 	rec = json_loadb(text, (size_t)(nl - text), 0, NULL);
 	k = json_string_value(json_object_get(rec, "kind"));
 	if (!k || rec_kind_parse(k, strlen(k), &kind) != 0) {
@@ -1457,6 +1522,22 @@ static int jsonl_export(struct ex *x, struct px_err *err)
 	return rc;
 }
 
+static int export_format(struct ex *x, struct px_err *err)
+{
+	switch (x->opt->format) {
+	case IO_JSONL:
+		return jsonl_export(x, err);
+	case IO_ACLED:
+	case IO_UCDP:
+		return csv_export(x, err);
+	case IO_GEOJSON:
+		return geojson_export(x, err);
+	default:
+		return px_errorf(err, PX_EUSAGE, "cannot export %s",
+			       io_format_name(x->opt->format));
+	}
+}
+
 int io_export(struct repo *r, const struct io_export_options *opt, FILE *out,
 	      struct io_export_stats *stats, struct px_err *err)
 {
@@ -1479,26 +1560,16 @@ int io_export(struct repo *r, const struct io_export_options *opt, FILE *out,
 		x.prog.enabled = 0;
 	if (!x.objs)
 		return px_errorf(err, PX_ENOMEM, "out of memory");
-	switch (opt->format) {
-	case IO_JSONL:
-		rc = jsonl_export(&x, err);
-		break;
-	case IO_ACLED:
-	case IO_UCDP:
-		rc = csv_export(&x, err);
-		break;
-	case IO_GEOJSON:
-		rc = geojson_export(&x, err);
-		break;
-	default:
-		rc = px_errorf(err, PX_EUSAGE, "cannot export %s",
-			       io_format_name(opt->format));
-	}
+	/* one snapshot and one read lock for every query of the export */
+	rc = store_read_begin(x.st, err);
+	if (rc == 0)
+		rc = export_format(&x, err);
 	if (rc == 0 && x.r.b.len &&
 	    fwrite(x.r.b.data, 1, x.r.b.len, out) != x.r.b.len)
 		rc = px_errorf(err, PX_EIO, "write failed");
 	if (rc == 0 && fflush(out) != 0)
 		rc = px_errorf(err, PX_EIO, "write failed");
+	store_read_end(x.st);
 	px_progress_finish(&x.prog);
 	px_buf_release(&x.r.b);
 	io_map_release(&x.cache);

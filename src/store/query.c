@@ -346,6 +346,35 @@ fail:
 	return err->code;
 }
 
+int store_entry_ids(struct store *st, uint64_t index, char rev[REC_ID_SIZE],
+		    char id[REC_ID_SIZE], struct px_err *err)
+{
+	struct px_err local;
+	sqlite3_stmt *s;
+	int rc;
+
+	err = need_err(err, &local);
+	if (index >= st->applied || index > INT64_MAX)
+		return 0;
+	s = store_stmt(st, S_ENTRY_REV, err);
+	if (!s)
+		return err->code;
+	sqlite3_bind_int64(s, 1, (int64_t)index);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(rev, REC_ID_SIZE, "%s",
+			 (const char *)sqlite3_column_text(s, 0));
+		snprintf(id, REC_ID_SIZE, "%s",
+			 (const char *)sqlite3_column_text(s, 1));
+		sqlite3_reset(s);
+		return 1;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(st, rc, "reading an entry", err);
+	return 0;
+}
+
 /* ---- places */
 
 int store_within_rid(struct store *st, int64_t place, int64_t ancestor)

@@ -156,6 +156,14 @@ int store_get(struct store *st, const char *id, int history, json_t **out,
 int store_entry_status(struct store *st, uint64_t index, json_t **out,
 		       struct px_err *err);
 
+/*
+ * The revision id and record id of log entry `index` when it was applied
+ * (1), without reading the record; 0 when it was refused or is not yet
+ * applied.
+ */
+int store_entry_ids(struct store *st, uint64_t index, char rev[REC_ID_SIZE],
+		    char id[REC_ID_SIZE], struct px_err *err);
+
 /* The current verifier key of a party. */
 int store_party_key(struct store *st, const char *party_id,
 		    struct note_verifier *out, struct px_err *err);
