@@ -581,55 +581,6 @@ static int acled_row(struct ex *x, const json_t *evrec, const json_t *accrec,
 
 /* ---- UCDP GED */
 
-static const char *const ucdp_header[] = {"id",
-					  "relid",
-					  "year",
-					  "active_year",
-					  "code_status",
-					  "type_of_violence",
-					  "conflict_dset_id",
-					  "conflict_new_id",
-					  "conflict_name",
-					  "dyad_dset_id",
-					  "dyad_new_id",
-					  "dyad_name",
-					  "side_a_dset_id",
-					  "side_a_new_id",
-					  "side_a",
-					  "side_b_dset_id",
-					  "side_b_new_id",
-					  "side_b",
-					  "number_of_sources",
-					  "source_article",
-					  "source_office",
-					  "source_date",
-					  "source_headline",
-					  "source_original",
-					  "where_prec",
-					  "where_coordinates",
-					  "where_description",
-					  "adm_1",
-					  "adm_2",
-					  "latitude",
-					  "longitude",
-					  "geom_wkt",
-					  "priogrid_gid",
-					  "country",
-					  "country_id",
-					  "region",
-					  "event_clarity",
-					  "date_prec",
-					  "date_start",
-					  "date_end",
-					  "deaths_a",
-					  "deaths_b",
-					  "deaths_civilians",
-					  "deaths_unknown",
-					  "best",
-					  "high",
-					  "low",
-					  "gwnoa",
-					  "gwnob"};
 
 /* Join one member of every source of acc with ";". */
 static void src_field(struct ex *x, const json_t *acc, const char *member,
@@ -1077,9 +1028,9 @@ static int csv_export(struct ex *x, struct px_err *err)
 	struct store_query q;
 	int rc;
 	const char *const *h =
-	    x->opt->format == IO_ACLED ? acled_header : ucdp_header;
+	    x->opt->format == IO_ACLED ? acled_header : io_ucdp_columns;
 	size_t nh = x->opt->format == IO_ACLED ? PX_ARRAY_LEN(acled_header)
-					       : PX_ARRAY_LEN(ucdp_header);
+					       : IO_UCDP_COLUMNS;
 
 	for (size_t i = 0; i < nh; i++)
 		cell(&x->r, h[i]);

@@ -116,6 +116,10 @@ int io_acled_header(struct io_ctx *c, const struct io_csv_row *row,
 		    struct px_err *err);
 int io_acled_row(struct io_ctx *c, const struct io_csv_row *row,
 		 struct io_unit *u, struct px_err *err);
+/* UCDP GED's 49 column names, in the codebook's order (ucdp.c). */
+#define IO_UCDP_COLUMNS 49
+extern const char *const io_ucdp_columns[IO_UCDP_COLUMNS];
+
 int io_ucdp_header(struct io_ctx *c, const struct io_csv_row *row,
 		   struct px_err *err);
 int io_ucdp_row(struct io_ctx *c, const struct io_csv_row *row,

@@ -33,7 +33,9 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const ucdp_cols[] = {"id",
+/* The 49 columns of UCDP GED, in the codebook's order (importer and
+ * exporter share this table). */
+const char *const io_ucdp_columns[IO_UCDP_COLUMNS] = {"id",
 					"relid",
 					"year",
 					"active_year",
@@ -155,8 +157,8 @@ int io_ucdp_header(struct io_ctx *c, const struct io_csv_row *row,
 		size_t k;
 
 		for (k = 0; k < U_COUNT; k++)
-			if (strlen(ucdp_cols[k]) == len &&
-			    strncasecmp(ucdp_cols[k], s, len) == 0)
+			if (strlen(io_ucdp_columns[k]) == len &&
+			    strncasecmp(io_ucdp_columns[k], s, len) == 0)
 				break;
 		if (k < U_COUNT && c->col[k] < 0) {
 			c->col[k] = (int)i;
@@ -339,7 +341,7 @@ static int count_col(struct io_ctx *c, const struct io_csv_row *row, int k,
 		return 0;
 	rc = io_parse_count(s, len, REC_COUNT_MAX, out, err);
 	if (rc < 0)
-		return px_err_prefix(err, "column '%s'", ucdp_cols[k]);
+		return px_err_prefix(err, "column '%s'", io_ucdp_columns[k]);
 	return 0;
 }
 
@@ -372,7 +374,7 @@ int io_ucdp_row(struct io_ctx *c, const struct io_csv_row *row,
 			if (c->col[k] == (int)i)
 				break;
 		rc = io_check_text(row->field[i], row->len[i],
-				   k < U_COUNT ? ucdp_cols[k] : "?", err);
+				   k < U_COUNT ? io_ucdp_columns[k] : "?", err);
 		if (rc < 0)
 			return rc;
 	}
@@ -653,7 +655,7 @@ int io_ucdp_row(struct io_ctx *c, const struct io_csv_row *row,
 
 		s = COL(ucdp_kept[k]);
 		snprintf(name, sizeof(name), "ucdp.%s",
-			 ucdp_cols[ucdp_kept[k]]);
+			 io_ucdp_columns[ucdp_kept[k]]);
 		io_comment_add(&comment, name, s, len);
 	}
 	if (comment.len &&
