@@ -100,6 +100,7 @@ const char *rec_info_owner(const struct rec_info *info)
 struct vctx {
 	struct rec_path path;
 	const struct rec_resolver *res;
+	struct rec *collect; /* without a resolver: note references here */
 	struct px_err *err;
 };
 
@@ -694,6 +695,53 @@ static const enum rec_kind K_PARTY = REC_PARTY, K_SOURCE = REC_SOURCE,
 			   K_EVENT = REC_EVENT, K_PLACE = REC_PLACE,
 			   K_EVIDENCE = REC_EVIDENCE;
 
+/* Note a reference for rec_check_refs, with the path it is at. */
+static int add_ref(struct vctx *c, const char *id, enum rec_kind kind)
+{
+	struct rec *r = c->collect;
+	struct rec_ref *ref;
+
+	if (r->nrefs == r->refcap) {
+		size_t ncap = r->refcap ? r->refcap * 2 : 8;
+		void *bigger = px_realloc(r->refs, ncap * sizeof(*r->refs));
+		if (!bigger)
+			return px_errorf(c->err, PX_ENOMEM, "out of memory");
+		r->refs = bigger;
+		r->refcap = ncap;
+	}
+	ref = &r->refs[r->nrefs];
+	ref->path = px_strdup(rec_path_str(&c->path));
+	if (!ref->path)
+		return px_errorf(c->err, PX_ENOMEM, "out of memory");
+	snprintf(ref->id, sizeof(ref->id), "%s", id);
+	ref->kind = kind;
+	r->nrefs++;
+	return 0;
+}
+
+int rec_check_refs(const struct rec *r, const struct rec_resolver *res,
+		   struct px_err *err)
+{
+	struct px_err e;
+	size_t i;
+	int rc;
+
+	for (i = 0; res && res->resolve && i < r->nrefs; i++) {
+		const struct rec_ref *ref = &r->refs[i];
+		px_err_clear(&e);
+		rc = res->resolve(res->ctx, ref->id, ref->kind, &e);
+		/* the messages of check_id below */
+		if (rc == PX_ENOTFOUND)
+			return px_errorf(err, PX_EINVAL,
+					 "%s: no %s record \"%s\"", ref->path,
+					 kind_names[ref->kind], ref->id);
+		if (rc < 0)
+			return px_errorf(err, rc, "%s: %s", ref->path,
+					 e.msg[0] ? e.msg : px_strerror(rc));
+	}
+	return 0;
+}
+
 /* An id of the given kind; with resolve set, one the store knows. */
 static int check_id(struct vctx *c, const json_t *v, enum rec_kind want,
 		    int resolve)
@@ -712,7 +760,11 @@ static int check_id(struct vctx *c, const json_t *v, enum rec_kind want,
 	if (kind != want)
 		return fail(c, "must be an id of kind %s, not %s",
 			    kind_names[want], kind_names[kind]);
-	if (!resolve || !c->res || !c->res->resolve)
+	if (!resolve)
+		return 0;
+	if ((!c->res || !c->res->resolve) && c->collect)
+		return add_ref(c, json_string_value(v), want);
+	if (!c->res || !c->res->resolve)
 		return 0;
 	px_err_clear(&e);
 	rc = c->res->resolve(c->res->ctx, json_string_value(v), want, &e);
@@ -1434,8 +1486,9 @@ static void copy_str(char *dst, size_t cap, const json_t *v)
 	dst[n] = '\0';
 }
 
-int rec_validate(const json_t *rec, const struct rec_resolver *res,
-		 struct rec_info *info, struct px_err *err)
+static int validate(const json_t *rec, const struct rec_resolver *res,
+		    struct rec *collect, struct rec_info *info,
+		    struct px_err *err)
 {
 	const char *allowed[32];
 	const char *const *required;
@@ -1452,6 +1505,7 @@ int rec_validate(const json_t *rec, const struct rec_resolver *res,
 	memset(info, 0, sizeof(*info));
 	rec_path_init(&c.path);
 	c.res = res;
+	c.collect = collect;
 	c.err = err;
 	if (!json_is_object(rec))
 		return fail(&c, "a record must be a JSON object");
@@ -1545,6 +1599,12 @@ int rec_validate(const json_t *rec, const struct rec_resolver *res,
 	return 0;
 }
 
+int rec_validate(const json_t *rec, const struct rec_resolver *res,
+		 struct rec_info *info, struct px_err *err)
+{
+	return validate(rec, res, NULL, info, err);
+}
+
 int rec_parse(const char *text, size_t len, const struct rec_resolver *res,
 	      struct rec *out, struct px_err *err)
 {
@@ -1554,7 +1614,7 @@ int rec_parse(const char *text, size_t len, const struct rec_resolver *res,
 	px_buf_init(&out->canon, REC_CANON_TEXT_MAX);
 	rc = rec_canon_parse(text, len, &out->json, err);
 	if (rc == 0)
-		rc = rec_validate(out->json, res, &out->info, err);
+		rc = validate(out->json, res, out, &out->info, err);
 	if (rc == 0)
 		rc = rec_canon_write(out->json, &out->canon, err);
 	if (rc < 0) {
@@ -1572,6 +1632,11 @@ void rec_release(struct rec *r)
 		json_decref(r->json);
 	r->json = NULL;
 	px_buf_release(&r->canon);
+	while (r->nrefs)
+		px_free(r->refs[--r->nrefs].path);
+	px_free(r->refs);
+	r->refs = NULL;
+	r->refcap = 0;
 }
 
 int rec_parse_canonical(const char *text, size_t len,

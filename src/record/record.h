@@ -118,11 +118,22 @@ const char *rec_info_owner(const struct rec_info *info);
 int rec_validate(const json_t *rec, const struct rec_resolver *res,
 		 struct rec_info *info, struct px_err *err);
 
+/* A reference to another record, at a JSON path of a revision. */
+struct rec_ref {
+	char id[REC_ID_SIZE];
+	enum rec_kind kind;
+	char *path; /* "claims.place" (owned) */
+};
+
 /* A parsed, validated revision with its canonical text and id. */
 struct rec {
 	json_t *json;	     /* the parsed value (owned) */
 	struct px_buf canon; /* its canonical text, NUL-terminated */
 	struct rec_info info;
+	/* parsed without a resolver: the references to check, in the
+	 * order the validator met them (rec_check_refs) */
+	struct rec_ref *refs;
+	size_t nrefs, refcap;
 };
 
 /*
@@ -130,10 +141,22 @@ struct rec {
  * (res may be NULL), write its canonical form and compute its id.  On
  * failure nothing is kept and *out is left released.  The text is at most
  * REC_CANON_TEXT_MAX bytes.  Release with rec_release.
+ *
+ * With res NULL the references are checked for syntax and kind only and
+ * noted in out->refs, so that parsing (which needs no store) can run on
+ * any thread and rec_check_refs resolve them later where the store is.
  */
 int rec_parse(const char *text, size_t len, const struct rec_resolver *res,
 	      struct rec *out, struct px_err *err);
 void rec_release(struct rec *r);
+
+/*
+ * Resolve the references a parse without a resolver noted, in order; the
+ * first that does not resolve is the error, worded as rec_parse words it
+ * ("claims.place: no place record \"place-...\"").  0 when all resolve.
+ */
+int rec_check_refs(const struct rec *r, const struct rec_resolver *res,
+		   struct px_err *err);
 
 /*
  * As rec_parse, for text that must already be canonical: a log entry's

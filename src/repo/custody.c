@@ -222,11 +222,14 @@ static int fill_envelope(json_t *obj, const char *as_party, struct px_err *err)
 /*
  * Canonicalize and validate obj, and sign it with the filer's key
  * (filed_by), or for a party record filed by nobody, the operator's.  The
- * signed note is appended to note; *info receives the envelope and the revision
- * id.
+ * signed note is appended to note; *info receives the envelope and the
+ * revision id.  With prep, the parsed record and the key it was signed with
+ * are handed on for the writer (store_apply_prepared): a signature just
+ * made with the key's own signer is not checked again.
  */
 static int sign_record(struct repo *r, const json_t *obj, struct px_buf *note,
-		       struct rec_info *info, struct px_err *err)
+		       struct rec_info *info, struct store_prep *prep,
+		       struct px_err *err)
 {
 	struct note_signer s;
 	struct rec rec;
@@ -234,6 +237,7 @@ static int sign_record(struct repo *r, const json_t *obj, struct px_buf *note,
 	int rc;
 
 	memset(&s, 0, sizeof(s));
+	memset(&rec, 0, sizeof(rec));
 	px_buf_init(&canon, REC_CANON_TEXT_MAX);
 	rc = rec_canon_write(obj, &canon, err);
 	if (rc == 0)
@@ -244,7 +248,6 @@ static int sign_record(struct repo *r, const json_t *obj, struct px_buf *note,
 		return rc;
 	}
 	*info = rec.info;
-	rec_release(&rec);
 	if (info->filed_by[0])
 		rc = party_signer(r, info->filed_by, &s, err);
 	else if (r->have_opsigner)
@@ -257,18 +260,30 @@ static int sign_record(struct repo *r, const json_t *obj, struct px_buf *note,
 	if (rc == 0)
 		rc = note_sign((const char *)canon.data, canon.len, &s, 1, note,
 			       err);
+	if (rc == 0 && prep) {
+		memset(prep, 0, sizeof(*prep));
+		note_signer_verifier(&s, &prep->key);
+		prep->have_key = 1;
+		prep->verified = 1;
+		prep->parsed = 1;
+		prep->rec = rec; /* handed on */
+	} else {
+		rec_release(&rec);
+	}
 	note_signer_wipe(&s);
 	px_buf_release(&canon);
 	return rc;
 }
 
 static int submit_one(struct repo *r, const struct px_buf *note,
-		      struct repo_result *res, struct px_err *err)
+		      struct store_prep *prep, struct repo_result *res,
+		      struct px_err *err)
 {
 	const uint8_t *e = note->data;
 	size_t len = note->len;
-	int rc = repo_submit_many(r, &e, &len, 1, res, err);
+	int rc = repo_submit_prepared(r, &e, &len, &prep, 1, res, err);
 
+	store_prep_release(prep);
 	if (rc)
 		return rc;
 	if (res->rc && err)
@@ -300,6 +315,7 @@ int repo_file(struct repo *r, const char *json, size_t len,
 {
 	struct rec_info info;
 	struct px_buf note;
+	struct store_prep prep = {0};
 	json_t *obj = NULL;
 	int rc;
 
@@ -308,10 +324,10 @@ int repo_file(struct repo *r, const char *json, size_t len,
 	if (rc == 0)
 		rc = fill_envelope(obj, as_party, err);
 	if (rc == 0)
-		rc = sign_record(r, obj, &note, &info, err);
+		rc = sign_record(r, obj, &note, &info, &prep, err);
 	json_decref(obj);
 	if (rc == 0)
-		rc = submit_one(r, &note, res, err);
+		rc = submit_one(r, &note, &prep, res, err);
 	else
 		fail_early(res, rc, err);
 	px_buf_release(&note);
@@ -352,6 +368,7 @@ static int revise_obj(struct repo *r, const char *id,
 	char latest[REC_ID_SIZE];
 	struct rec_info info;
 	struct px_buf note;
+	struct store_prep prep = {0};
 	enum rec_kind kind;
 	uint8_t h[32];
 	int rc;
@@ -377,11 +394,11 @@ static int revise_obj(struct repo *r, const char *id,
 	if (rc == 0)
 		rc = fill_envelope(obj, as_party, err);
 	if (rc == 0)
-		rc = sign_record(r, obj, &note, &info, err);
+		rc = sign_record(r, obj, &note, &info, &prep, err);
 out:
 	json_decref(obj);
 	if (rc == 0)
-		rc = submit_one(r, &note, res, err);
+		rc = submit_one(r, &note, &prep, res, err);
 	else
 		fail_early(res, rc, err);
 	px_buf_release(&note);
@@ -478,6 +495,7 @@ int repo_file_batch(struct repo *r, const char *const *json, const size_t *len,
 	const uint8_t **entries = NULL;
 	size_t *lens = NULL, *map = NULL, m = 0, i;
 	struct repo_result *sub = NULL;
+	struct store_prep *preps = NULL, **pp = NULL;
 	int rc = 0;
 
 	if (!r->log)
@@ -485,12 +503,14 @@ int repo_file_batch(struct repo *r, const char *const *json, const size_t *len,
 				 "the repository is open read-only");
 	if (n == 0)
 		return 0;
+	preps = px_calloc(n, sizeof(*preps));
+	pp = px_calloc(n, sizeof(*pp));
 	notes = px_calloc(n, sizeof(*notes));
 	entries = px_calloc(n, sizeof(*entries));
 	lens = px_calloc(n, sizeof(*lens));
 	map = px_calloc(n, sizeof(*map));
 	sub = px_calloc(n, sizeof(*sub));
-	if (!notes || !entries || !lens || !map || !sub) {
+	if (!notes || !entries || !lens || !map || !sub || !preps || !pp) {
 		rc = px_errorf(err, PX_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -506,7 +526,8 @@ int repo_file_batch(struct repo *r, const char *const *json, const size_t *len,
 		if (frc == 0)
 			frc = fill_envelope(obj, as_party, &e);
 		if (frc == 0)
-			frc = sign_record(r, obj, &notes[i], &info, &e);
+			frc = sign_record(r, obj, &notes[i], &info,
+					  dry_run ? NULL : &preps[m], &e);
 		json_decref(obj);
 		if (frc) {
 			repo_result_error(&res[i], frc, &e);
@@ -514,18 +535,25 @@ int repo_file_batch(struct repo *r, const char *const *json, const size_t *len,
 		}
 		entries[m] = notes[i].data;
 		lens[m] = notes[i].len;
+		if (!dry_run)
+			pp[m] = &preps[m];
 		map[m++] = i;
 	}
 	if (dry_run)
 		rc = dry_check(r, entries, lens, m, sub, err);
 	else
-		rc = repo_submit_many(r, entries, lens, m, sub, err);
+		rc = repo_submit_prepared(r, entries, lens, pp, m, sub, err);
 	for (i = 0; i < m; i++)
 		res[map[i]] = sub[i];
 out:
 	if (notes)
 		for (i = 0; i < n; i++)
 			px_buf_release(&notes[i]);
+	if (preps)
+		for (i = 0; i < n; i++)
+			store_prep_release(&preps[i]);
+	px_free(preps);
+	px_free(pp);
 	px_free(notes);
 	px_free(entries);
 	px_free(lens);
@@ -579,6 +607,7 @@ int repo_register_party_with_key(struct repo *r, const char *json, size_t len,
 	struct note_verifier pv;
 	struct rec_info info;
 	struct px_buf note, vtext, stext;
+	struct store_prep prep = {0};
 	const char *given_key, *kind;
 	char *skey = NULL, *vkey = NULL, *kpath = NULL;
 	json_t *obj = NULL;
@@ -658,7 +687,7 @@ int repo_register_party_with_key(struct repo *r, const char *json, size_t len,
 	}
 	rc = fill_envelope(obj, NULL, err);
 	if (rc == 0)
-		rc = sign_record(r, obj, &note, &info, err);
+		rc = sign_record(r, obj, &note, &info, &prep, err);
 	if (rc)
 		goto out;
 	if (custodial) {
@@ -682,7 +711,7 @@ int repo_register_party_with_key(struct repo *r, const char *json, size_t len,
 				goto out;
 		}
 	}
-	rc = submit_one(r, &note, res, err);
+	rc = submit_one(r, &note, &prep, res, err);
 	if (rc == 0 && custodial)
 		cache_put(r, res->id, &ps);
 	else if (rc && created)

@@ -40,20 +40,21 @@ int repo_savepoint_end(struct store *st, int keep, struct px_err *err)
 }
 
 /*
- * Signatures are checked ahead, in windows of entries, by a few threads
- * (store_verify_entry) while this thread applies the window before: each
- * entry against the key the store held for it when its window was read
- * (store_entry_key).  store_apply_verified skips the check when that is
- * still the key it picks and checks again otherwise, so the store is the
- * same as with store_apply alone.  Short catch-ups use no threads.
+ * Entries are prepared ahead, in windows, by a few threads
+ * (store_prepare: the signature checked, the record parsed and validated)
+ * while this thread applies the window before: each signature against the
+ * key the store held for it when its window was read (store_entry_key).
+ * store_apply_prepared checks a signature again when that is no longer the
+ * key it picks, so the store is the same as with store_apply alone.  Short
+ * catch-ups use no threads.
  */
 struct vwindow {
 	uint64_t first;		   /* log index of entry 0 */
 	size_t n;		   /* entries in the window */
 	struct px_buf data;	   /* the entries, one after another */
 	size_t off[REPO_VERIFY_WINDOW + 1];
-	struct note_verifier key[REPO_VERIFY_WINDOW];
-	unsigned char state[REPO_VERIFY_WINDOW]; /* 0 no key, 1 key, 2 ok */
+	struct store_prep prep[REPO_VERIFY_WINDOW];
+	int threads;		   /* prepare at all */
 	atomic_size_t next;	   /* next entry for a thread to take */
 	pthread_t th[REPO_VERIFY_THREADS];
 	int nth;		   /* threads running on this window */
@@ -64,11 +65,9 @@ static void *verify_worker(void *arg)
 	struct vwindow *w = arg;
 	size_t i;
 
-	while ((i = atomic_fetch_add(&w->next, 1)) < w->n)
-		if (w->state[i] == 1 &&
-		    store_verify_entry(w->data.data + w->off[i],
-				       w->off[i + 1] - w->off[i], &w->key[i]))
-			w->state[i] = 2;
+	while (w->threads && (i = atomic_fetch_add(&w->next, 1)) < w->n)
+		store_prepare(w->data.data + w->off[i],
+			      w->off[i + 1] - w->off[i], &w->prep[i]);
 	return NULL;
 }
 
@@ -81,7 +80,16 @@ static void window_join(struct vwindow *w)
 	w->nth = 0;
 }
 
-/* Read entries first..first+n-1 and start checking their signatures. */
+static void window_release(struct vwindow *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		store_prep_release(&w->prep[i]);
+	w->n = 0;
+}
+
+/* Read entries first..first+n-1 and start preparing them. */
 static int window_load(struct vwindow *w, struct store *st, struct log *log,
 		       const struct note_verifier *operator_key,
 		       uint64_t first, size_t n, int threads,
@@ -90,8 +98,8 @@ static int window_load(struct vwindow *w, struct store *st, struct log *log,
 	size_t i;
 	int rc, t;
 
+	window_release(w);
 	w->first = first;
-	w->n = 0;
 	px_buf_reset(&w->data);
 	w->off[0] = 0;
 	for (i = 0; i < n; i++) {
@@ -101,28 +109,29 @@ static int window_load(struct vwindow *w, struct store *st, struct log *log,
 			return rc;
 		}
 		w->off[i + 1] = w->data.len;
-		w->state[i] = threads &&
-			      store_entry_key(st, w->data.data + w->off[i],
-					      w->off[i + 1] - w->off[i],
-					      operator_key, &w->key[i],
-					      NULL) == 0;
+		memset(&w->prep[i], 0, sizeof(w->prep[i]));
+		w->prep[i].have_key =
+		    threads &&
+		    store_entry_key(st, w->data.data + w->off[i],
+				    w->off[i + 1] - w->off[i], operator_key,
+				    &w->prep[i].key, NULL) == 0;
 	}
 	w->n = n;
+	w->threads = threads;
 	atomic_store(&w->next, 0);
 	for (t = 0; threads && t < REPO_VERIFY_THREADS; t++) {
 		if (pthread_create(&w->th[t], NULL, verify_worker, w) != 0)
-			break; /* fewer threads; this one checks the rest */
+			break; /* fewer threads; this one does the rest */
 		w->nth++;
 	}
 	return 0;
 }
 
-/* The writer's round (repo_preverify): entries in the submitters' memory. */
+/* The writer's round (repo_prepare): entries in the submitters' memory. */
 struct vround {
 	const uint8_t *const *entry;
 	const size_t *len;
-	const struct note_verifier *key;
-	unsigned char *ok; /* in: 1 when key[i] is known; out: 1 verified */
+	struct store_prep *const *prep;
 	size_t n;
 	atomic_size_t next;
 };
@@ -133,15 +142,14 @@ static void *round_worker(void *arg)
 	size_t i;
 
 	while ((i = atomic_fetch_add(&v->next, 1)) < v->n)
-		if (v->ok[i])
-			v->ok[i] = (unsigned char)store_verify_entry(
-			    v->entry[i], v->len[i], &v->key[i]);
+		if (v->prep[i])
+			store_prepare(v->entry[i], v->len[i], v->prep[i]);
 	return NULL;
 }
 
-void repo_preverify(struct store *st, const struct note_verifier *operator_key,
-		    const uint8_t *const *entry, const size_t *len, size_t n,
-		    struct note_verifier *key, unsigned char *ok)
+void repo_prepare(struct store *st, const struct note_verifier *operator_key,
+		  const uint8_t *const *entry, const size_t *len, size_t n,
+		  struct store_prep *const *prep)
 {
 	struct vround v;
 	pthread_t th[REPO_VERIFY_THREADS];
@@ -149,15 +157,13 @@ void repo_preverify(struct store *st, const struct note_verifier *operator_key,
 	int t, nth = 0;
 
 	for (i = 0; i < n; i++)
-		ok[i] = n >= REPO_VERIFY_MIN_ROUND &&
-			store_entry_key(st, entry[i], len[i], operator_key,
-					&key[i], NULL) == 0;
-	if (n < REPO_VERIFY_MIN_ROUND)
-		return;
+		if (prep[i])
+			prep[i]->have_key =
+			    store_entry_key(st, entry[i], len[i], operator_key,
+					    &prep[i]->key, NULL) == 0;
 	v.entry = entry;
 	v.len = len;
-	v.key = key;
-	v.ok = ok;
+	v.prep = prep;
 	v.n = n;
 	atomic_store(&v.next, 0);
 	for (t = 0; t < REPO_VERIFY_THREADS; t++) {
@@ -236,11 +242,11 @@ static int apply_log(struct store *st, struct log *log,
 			}
 			memset(&ap, 0, sizeof(ap));
 			px_err_clear(&e);
-			arc = store_apply_verified(
+			arc = store_apply_prepared(
 			    st, i, cur->data.data + cur->off[k],
 			    cur->off[k + 1] - cur->off[k], operator_key,
-			    cur->state[k] == 2 ? &cur->key[k] : NULL, 0, &ap,
-			    &e);
+			    cur->threads ? &cur->prep[k] : NULL, 0, &ap, &e);
+			store_prep_release(&cur->prep[k]);
 			if (arc && store_applied(st) != i + 1) {
 				/* Not a refusal the store recorded: it
 				 * failed. */
@@ -266,6 +272,8 @@ static int apply_log(struct store *st, struct log *log,
 	}
 	window_join(&win[0]);
 	window_join(&win[1]);
+	window_release(&win[0]);
+	window_release(&win[1]);
 	if (in_txn)
 		store_rollback(st);
 	if (rc == 0)

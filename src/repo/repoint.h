@@ -62,6 +62,7 @@ struct repo_job {
 	size_t len;
 	struct repo_result *res;
 	struct repo_waiter *waiter;
+	struct store_prep *prep; /* NULL, or the submitter's preparation */
 	/* The writer's scratch for the round. */
 	int accepted;	/* store_apply took it */
 	uint64_t index; /* the index it was applied at */
@@ -123,16 +124,26 @@ int repo_apply_log(struct store *st, struct log *log,
 		   struct px_err *err);
 
 /*
- * The writer's round: check the signatures of entry[0..n) ahead, on
- * REPO_VERIFY_THREADS threads and this one, each against the key the store
- * gives it now (store_entry_key).  ok[i] is set to 1 where the signature
- * verified with key[i] (pass &key[i] to store_apply_verified), else 0.
- * Rounds of fewer than REPO_VERIFY_MIN_ROUND entries are left to
- * store_apply (every ok[i] is 0).  (repo.c)
+ * The writer's round: prepare entry[i] ahead (store_prepare) for each
+ * prep[i] that is not NULL, on REPO_VERIFY_THREADS threads and this one,
+ * each signature against the key the store gives it now (store_entry_key);
+ * then pass prep[i] to store_apply_prepared.  (repo.c)
  */
-void repo_preverify(struct store *st, const struct note_verifier *operator_key,
-		    const uint8_t *const *entry, const size_t *len, size_t n,
-		    struct note_verifier *key, unsigned char *ok);
+void repo_prepare(struct store *st, const struct note_verifier *operator_key,
+		  const uint8_t *const *entry, const size_t *len, size_t n,
+		  struct store_prep *const *prep);
+
+/*
+ * repo_submit_many with each entry's preparation done by the submitter
+ * (prep[i] may be NULL; prep may be NULL): custodial filings, whose
+ * records are parsed and signed on the submitting thread, hand them over
+ * so that the writer's thread only applies them.  The preparations are the
+ * caller's to release afterwards.  (writer.c)
+ */
+int repo_submit_prepared(struct repo *r, const uint8_t *const *entries,
+			 const size_t *lens, struct store_prep *const *prep,
+			 size_t n, struct repo_result *res,
+			 struct px_err *err);
 
 /* A savepoint ends: kept (store_release) or dropped (store_rollback_to).
  * (repo.c) */

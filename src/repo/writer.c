@@ -9,8 +9,8 @@
  *                   missing entries are applied first;
  *   round_apply     (a round of REPO_VERIFY_MIN_ROUND jobs or more first
  *                   has its signatures checked on several threads,
- *                   repo_preverify) store_begin; per job a savepoint and
- *                   store_apply_verified at the next log index; a refused
+ *                   repo_prepare) store_begin; per job a savepoint and
+ *                   store_apply_prepared at the next log index; a refused
  *                   job is rolled back to its savepoint and answered with
  *                   its error (R3);
  *   round_log       the accepted entries, in order, go to log_submit_async,
@@ -129,11 +129,10 @@ static void round_recover(struct repo *r, struct repo_job **jobs, size_t n,
 		       &c, &e);
 }
 
-/* verified[i] (if verified is not NULL): key[i] is a key jobs[i]'s
- * signature was checked with (repo_preverify). */
+/* prep[i] (if prep is not NULL and prep[i] is not NULL): what was
+ * prepared of jobs[i] ahead (repo_prepare, or by its submitter). */
 static void round_run_checked(struct repo *r, struct repo_job **jobs,
-			      size_t n, const struct note_verifier *key,
-			      const unsigned char *verified)
+			      size_t n, struct store_prep *const *prep)
 {
 	struct px_err e, le;
 	size_t i, naccepted = 0;
@@ -168,11 +167,8 @@ static void round_run_checked(struct repo *r, struct repo_job **jobs,
 			goto store_failed;
 		memset(&ap, 0, sizeof(ap));
 		px_err_clear(&ae);
-		arc = store_apply_verified(r->st, next, j->entry, j->len,
-					   &r->opkey,
-					   verified && verified[i] ? &key[i]
-								   : NULL,
-					   0,
+		arc = store_apply_prepared(r->st, next, j->entry, j->len,
+					   &r->opkey, prep ? prep[i] : NULL, 0,
 					   &ap, &ae);
 		rc = repo_savepoint_end(r->st, arc == 0, &e);
 		if (rc)
@@ -256,47 +252,55 @@ store_failed:
 }
 
 /*
- * One round.  A large round has its signatures checked ahead on several
- * threads (repo_preverify) against the keys the store holds before it;
- * store_apply_verified checks again any entry whose key has changed
- * within the round (a party registered or its key rotated earlier in it).
+ * One round.  The entries of a large round that their submitters did not
+ * prepare are prepared ahead on several threads (repo_prepare) against the
+ * keys the store holds before it; store_apply_prepared checks again any
+ * entry whose key has changed within the round (a party registered or its
+ * key rotated earlier in it).
  */
 static void round_run(struct repo *r, struct repo_job **jobs, size_t n)
 {
 	const uint8_t **entry = NULL;
-	size_t *len = NULL, i;
-	struct note_verifier *key = NULL;
-	unsigned char *verified = NULL;
+	size_t *len = NULL, i, own = 0;
+	struct store_prep **prep = NULL, **todo = NULL, *mine = NULL;
 	struct px_err e;
 
-	if (n >= REPO_VERIFY_MIN_ROUND) {
+	for (i = 0; i < n; i++)
+		own += !jobs[i]->prep;
+	prep = px_calloc(n, sizeof(*prep));
+	for (i = 0; prep && i < n; i++)
+		prep[i] = jobs[i]->prep;
+	if (prep && own >= REPO_VERIFY_MIN_ROUND) {
 		/* the store must be caught up before its keys are read */
 		px_err_clear(&e);
 		if (round_prepare(r, &e) == 0) {
 			entry = px_calloc(n, sizeof(*entry));
 			len = px_calloc(n, sizeof(*len));
-			key = px_calloc(n, sizeof(*key));
-			verified = px_calloc(n, sizeof(*verified));
+			todo = px_calloc(n, sizeof(*todo));
+			mine = px_calloc(n, sizeof(*mine));
 		}
-		if (entry && len && key && verified) {
+		if (entry && len && todo && mine) {
 			for (i = 0; i < n; i++) {
 				entry[i] = jobs[i]->entry;
 				len[i] = jobs[i]->len;
+				if (!prep[i])
+					todo[i] = prep[i] = &mine[i];
 			}
-			repo_preverify(r->st, &r->opkey,
-				       (const uint8_t *const *)entry, len, n,
-				       key, verified);
-		} else {
-			/* each signature is checked inline */
-			px_free(verified);
-			verified = NULL;
+			repo_prepare(r->st, &r->opkey,
+				     (const uint8_t *const *)entry, len, n,
+				     todo);
 		}
 	}
-	round_run_checked(r, jobs, n, key, verified);
+	/* without the arrays every entry is checked inline */
+	round_run_checked(r, jobs, n, prep);
+	for (i = 0; todo && mine && i < n; i++)
+		if (todo[i])
+			store_prep_release(&mine[i]);
 	px_free(entry);
 	px_free(len);
-	px_free(key);
-	px_free(verified);
+	px_free(todo);
+	px_free(mine);
+	px_free(prep);
 }
 
 static void answer_all(struct repo *r, struct repo_job **jobs, size_t n)
@@ -383,6 +387,14 @@ int repo_submit_many(struct repo *r, const uint8_t *const *entries,
 		     const size_t *lens, size_t n, struct repo_result *res,
 		     struct px_err *err)
 {
+	return repo_submit_prepared(r, entries, lens, NULL, n, res, err);
+}
+
+int repo_submit_prepared(struct repo *r, const uint8_t *const *entries,
+			 const size_t *lens, struct store_prep *const *prep,
+			 size_t n, struct repo_result *res,
+			 struct px_err *err)
+{
 	struct repo_waiter w;
 	struct repo_job *jobs;
 	size_t i;
@@ -405,6 +417,7 @@ int repo_submit_many(struct repo *r, const uint8_t *const *entries,
 		memset(&res[i], 0, sizeof(res[i]));
 		j->entry = entries[i];
 		j->len = lens[i];
+		j->prep = prep ? prep[i] : NULL;
 		j->res = &res[i];
 		j->waiter = &w;
 		/* An entry the log cannot take would fail its whole round:

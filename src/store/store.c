@@ -82,7 +82,8 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_APPLIED] = "SELECT max(coalesce((SELECT max(idx) FROM revisions),-1),"
 		  "coalesce((SELECT max(idx) FROM refused),-1))",
     [S_REC_EVENT] = "SELECT event FROM records WHERE rid=?1",
-    [S_ACCOUNTS_LITE] = "SELECT r.id, o.id, r.latest, c.json FROM records r "
+    [S_ACCOUNTS_LITE] = "SELECT r.id, o.id, r.latest, c.json, r.rid, "
+			"r.current FROM records r "
 			"LEFT JOIN records o ON o.rid=r.owner JOIN revisions "
 			"c ON c.idx=r.current WHERE r.event=?1 AND r.kind=3 "
 			"AND r.withdrawn=0 ORDER BY r.rid",
@@ -92,8 +93,8 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_MARK] = "INSERT OR IGNORE INTO dirty(what,rid) VALUES(?1,?2)",
     [S_DIRTY] = "SELECT what, rid FROM dirty ORDER BY what, rid",
     [S_DIRTY_CLEAR] = "DELETE FROM dirty",
-    [S_REC_CURRENT] = "SELECT r.kind, c.json FROM records r JOIN revisions c "
-		      "ON c.idx=r.current WHERE r.rid=?1",
+    [S_REC_CURRENT] = "SELECT r.kind, c.json, r.current FROM records r JOIN "
+		      "revisions c ON c.idx=r.current WHERE r.rid=?1",
 };
 
 _Static_assert(STORE_SCHEMA == 2, "store_open writes user_version=2");
@@ -299,9 +300,74 @@ int store_open(const char *path, int readonly, struct store **out,
 		store_close(st);
 		return rc;
 	}
+	st->fts_fresh = st->applied;
 	check_dirty(st);
 	*out = st;
 	return 0;
+}
+
+/* ---- the cache of parsed revisions (storeint.h, store_jcache) */
+
+static size_t jslot(int64_t rid)
+{
+	uint64_t h = (uint64_t)rid * UINT64_C(0x9E3779B97F4A7C15);
+	return (size_t)(h >> 49) & (STORE_JCACHE - 1);
+}
+
+static void jcache_put(struct store *st, int64_t rid, int64_t idx,
+		       json_t *json)
+{
+	size_t i;
+
+	if (!st->jcache) {
+		st->jcache = px_calloc(STORE_JCACHE, sizeof(*st->jcache));
+		st->jused = px_calloc(STORE_JCACHE / 2, sizeof(*st->jused));
+		if (!st->jcache || !st->jused) {
+			px_free(st->jcache);
+			px_free(st->jused);
+			st->jcache = NULL;
+			st->jused = NULL;
+			return; /* only slower */
+		}
+	}
+	for (i = jslot(rid); st->jcache[i].rid && st->jcache[i].rid != rid;
+	     i = (i + 1) & (STORE_JCACHE - 1))
+		;
+	if (st->jcache[i].rid) {
+		json_decref(st->jcache[i].json);
+	} else {
+		if (st->jn == STORE_JCACHE / 2)
+			return;
+		st->jused[st->jn++] = (uint32_t)i;
+		st->jcache[i].rid = rid;
+	}
+	st->jcache[i].idx = idx;
+	st->jcache[i].json = json_incref(json);
+}
+
+/* The parsed revision idx of rid, if cached (borrowed). */
+static json_t *jcache_get(struct store *st, int64_t rid, int64_t idx)
+{
+	size_t i;
+
+	if (!st->jn)
+		return NULL;
+	for (i = jslot(rid); st->jcache[i].rid;
+	     i = (i + 1) & (STORE_JCACHE - 1))
+		if (st->jcache[i].rid == rid)
+			return st->jcache[i].idx == idx ? st->jcache[i].json
+							: NULL;
+	return NULL;
+}
+
+static void jcache_clear(struct store *st)
+{
+	while (st->jn) {
+		struct store_jcache *e = &st->jcache[st->jused[--st->jn]];
+		json_decref(e->json);
+		e->rid = 0;
+		e->json = NULL;
+	}
 }
 
 void store_close(struct store *st)
@@ -314,6 +380,9 @@ void store_close(struct store *st)
 		sqlite3_finalize(st->stmt[i]);
 	for (i = 0; i < STORE_VCACHE; i++)
 		px_free(st->vcache[i].key);
+	jcache_clear(st);
+	px_free(st->jcache);
+	px_free(st->jused);
 	sqlite3_close(st->db);
 	px_free(st);
 }
@@ -357,6 +426,7 @@ int store_commit(struct store *st, struct px_err *err)
 		rc = exec(st, "COMMIT", err);
 	if (rc == 0)
 		st->sp_depth = 0;
+	jcache_clear(st);
 	return rc;
 }
 
@@ -365,6 +435,7 @@ void store_rollback(struct store *st)
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	st->sp_depth = 0;
+	jcache_clear(st);
 	check_dirty(st);
 	load_applied(st, NULL);
 }
@@ -397,6 +468,7 @@ void store_rollback_to(struct store *st)
 	sqlite3_exec(st->db, "ROLLBACK TO entry; RELEASE entry", NULL, NULL,
 		     NULL);
 	st->sp_depth--;
+	jcache_clear(st);
 	check_dirty(st);
 	load_applied(st, NULL);
 }
@@ -730,6 +802,18 @@ static int check_revision(struct store *st, struct apply_ctx *c,
 	return 0;
 }
 
+/* The note text of an entry (signed-note: it ends at the last blank
+ * line), with its final newline; 0 when there is no blank line. */
+static size_t note_text_len(const uint8_t *entry, size_t len)
+{
+	size_t split;
+
+	for (split = len; split > 1; split--)
+		if (entry[split - 1] == '\n' && entry[split - 2] == '\n')
+			return split - 1;
+	return 0;
+}
+
 /*
  * The verifier store_apply would check `entry` with now (step 1 above):
  * the operator key for a party registration, else the current key of the
@@ -741,18 +825,13 @@ static int entry_verifier(struct store *st, const uint8_t *entry, size_t len,
 			  char scanned_by[REC_ID_SIZE], size_t *tlen,
 			  struct note_verifier *v, struct px_err *err)
 {
-	size_t split;
 	int rc;
 
-	/* signed-note: the text ends at the last blank line */
-	for (split = len; split > 1; split--)
-		if (entry[split - 1] == '\n' && entry[split - 2] == '\n')
-			break;
-	if (split <= 1)
+	*tlen = note_text_len(entry, len);
+	if (!*tlen)
 		return px_errorf(err, PX_EVERIFY,
 				 "entry: no signature (not a signed note: no "
 				 "blank line before signature lines)");
-	*tlen = split - 1; /* the text, with its final newline */
 	scan_member((const char *)entry, *tlen, "filed_by", scanned_by,
 		    REC_ID_SIZE);
 
@@ -794,24 +873,40 @@ int store_entry_key(struct store *st, const uint8_t *entry, size_t len,
 			      out, err);
 }
 
-int store_verify_entry(const uint8_t *entry, size_t len,
-		       const struct note_verifier *key)
+void store_prepare(const uint8_t *entry, size_t len, struct store_prep *prep)
 {
-	struct px_err e;
+	size_t tlen = note_text_len(entry, len);
 	struct note n;
-	int rc;
 
-	px_err_clear(&e);
-	rc = note_open(entry, len, key, 1, &n, &e);
-	if (rc == 0)
-		note_release(&n);
-	return rc == 0;
+	prep->verified = 0;
+	prep->parsed = 0;
+	if (prep->have_key) {
+		px_err_clear(&prep->err);
+		if (note_open(entry, len, &prep->key, 1, &n, &prep->err) == 0) {
+			note_release(&n);
+			prep->verified = 1;
+		}
+	}
+	if (tlen < 2)
+		return; /* check_entry says why */
+	px_err_clear(&prep->err);
+	prep->rc = rec_parse_canonical((const char *)entry, tlen - 1, NULL,
+				       &prep->rec, &prep->err);
+	prep->parsed = 1;
+}
+
+void store_prep_release(struct store_prep *prep)
+{
+	if (prep->parsed && prep->rc == 0)
+		rec_release(&prep->rec);
+	prep->parsed = 0;
+	prep->verified = 0;
 }
 
 static int check_entry(struct store *st, uint64_t index, const uint8_t *entry,
 		       size_t len, const struct note_verifier *operator_key,
-		       const struct note_verifier *verified,
-		       struct apply_ctx *c, struct px_err *err)
+		       struct store_prep *prep, struct apply_ctx *c,
+		       struct px_err *err)
 {
 	struct rec_resolver res = {resolve, st};
 	struct note_verifier v;
@@ -822,16 +917,9 @@ static int check_entry(struct store *st, uint64_t index, const uint8_t *entry,
 			    &tlen, &v, err);
 	if (rc < 0)
 		return rc;
-	if (verified && same_verifier(verified, &v)) {
-		/* note_open with this very key already succeeded on these
-		 * bytes (store_verify_entry): its text is entry[0..tlen) */
-		memset(&c->note, 0, sizeof(c->note));
-		c->note.text = px_strndup((const char *)entry, tlen);
-		if (!c->note.text)
-			return px_errorf(err, PX_ENOMEM,
-					 "store: out of memory");
-		c->note.text_len = tlen;
-	} else {
+	/* a prepared entry whose signature verified with this very key
+	 * (store_prepare) is not checked again */
+	if (!prep || !prep->verified || !same_verifier(&prep->key, &v)) {
 		rc = note_open(entry, len, &v, 1, &c->note, err);
 		if (rc < 0) {
 			px_err_prefix(err, "signature (%s)",
@@ -839,15 +927,28 @@ static int check_entry(struct store *st, uint64_t index, const uint8_t *entry,
 						       : "log operator");
 			return rc;
 		}
+		c->have_note = 1; /* its text is entry[0..tlen) */
 	}
-	c->have_note = 1;
-	if (c->note.text_len < 2 || c->note.text[c->note.text_len - 1] != '\n')
+	if (tlen < 2 || entry[tlen - 1] != '\n')
 		return px_errorf(err, PX_EINVAL, "entry: empty note text");
-	rc = rec_parse_canonical(c->note.text, c->note.text_len - 1, &res,
-				 &c->rec, err);
+	if (prep && prep->parsed) {
+		rc = prep->rc;
+		if (rc < 0) {
+			*err = prep->err;
+			return rc;
+		}
+		c->rec = prep->rec; /* taken over */
+		prep->parsed = 0;
+	} else {
+		rc = rec_parse_canonical((const char *)entry, tlen - 1, NULL,
+					 &c->rec, err);
+		if (rc < 0)
+			return rc;
+	}
+	c->have_rec = 1;
+	rc = rec_check_refs(&c->rec, &res, err);
 	if (rc < 0)
 		return rc;
-	c->have_rec = 1;
 	if (strcmp(c->rec.info.filed_by, c->scanned_by) != 0)
 		return px_errorf(err, PX_EVERIFY,
 				 "filed_by: the entry was checked against "
@@ -1120,8 +1221,8 @@ static int fts_write(struct store *st, int64_t rid, const json_t *r,
 	snprintf(ktoken, sizeof(ktoken), "k%s", rec_kind_name(kind));
 	/* Delete the rows one rowid at a time: a DELETE of a rowid range
 	 * opens a statement journal, and FTS5 flushes its buffer at every
-	 * savepoint. */
-	{
+	 * savepoint.  A record filed since the last flush has none. */
+	if ((uint64_t)rid - 1 < st->fts_fresh) {
 		int64_t old[STORE_FTS_SPAN];
 		size_t nold = 0, j;
 		s = store_stmt(st, S_FTS_PROBE, err);
@@ -1197,10 +1298,15 @@ static int event_accounts(struct store *st, int64_t event, json_t *arr,
 		return err->code;
 	sqlite3_bind_int64(s, 1, event);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		json_t *rec = store_parse_json(
-		    (const char *)sqlite3_column_text(s, 3),
-		    (size_t)sqlite3_column_bytes(s, 3), err);
+		json_t *rec = jcache_get(st, sqlite3_column_int64(s, 4),
+					 sqlite3_column_int64(s, 5));
 		json_t *o;
+		if (rec)
+			json_incref(rec);
+		else
+			rec = store_parse_json(
+			    (const char *)sqlite3_column_text(s, 3),
+			    (size_t)sqlite3_column_bytes(s, 3), err);
 		if (!rec) {
 			sqlite3_reset(s);
 			return err->code;
@@ -1287,8 +1393,12 @@ static int fts_rebuild(struct store *st, int64_t rid, struct px_err *err)
 		return rc;
 	}
 	kind = sqlite3_column_int(s, 0);
-	r = store_parse_json((const char *)sqlite3_column_text(s, 1),
-			     (size_t)sqlite3_column_bytes(s, 1), err);
+	r = jcache_get(st, rid, sqlite3_column_int64(s, 2));
+	if (r)
+		json_incref(r);
+	else
+		r = store_parse_json((const char *)sqlite3_column_text(s, 1),
+				     (size_t)sqlite3_column_bytes(s, 1), err);
 	sqlite3_reset(s);
 	if (!r)
 		return err->code;
@@ -1339,9 +1449,17 @@ int store_flush(struct store *st, struct px_err *err)
 		return store_sqlerr(st, rc, "reading derived data to do", err);
 	}
 	rc = 0;
-	for (i = 0; rc == 0 && i < n; i++)
-		rc = pending_work[i].what == 0 ? fts_rebuild(st, pending_work[i].rid, err)
-				       : recompute_disputed(st, pending_work[i].rid, err);
+	for (i = 0; rc == 0 && i < n; i++) {
+		int64_t rid = pending_work[i].rid;
+		if (pending_work[i].what == 0) {
+			rc = fts_rebuild(st, rid, err);
+			/* every record filed since the last flush is dirty */
+			if (st->fts_fresh < (uint64_t)rid)
+				st->fts_fresh = (uint64_t)rid;
+		} else {
+			rc = recompute_disputed(st, rid, err);
+		}
+	}
 	px_free(pending_work);
 	if (rc == 0 && n)
 		rc = run(st, S_DIRTY_CLEAR, err);
@@ -1511,14 +1629,14 @@ int store_apply(struct store *st, uint64_t index, const uint8_t *entry,
 		size_t len, const struct note_verifier *operator_key,
 		int dry_run, struct store_applied *out, struct px_err *err)
 {
-	return store_apply_verified(st, index, entry, len, operator_key, NULL,
+	return store_apply_prepared(st, index, entry, len, operator_key, NULL,
 				    dry_run, out, err);
 }
 
-int store_apply_verified(struct store *st, uint64_t index,
+int store_apply_prepared(struct store *st, uint64_t index,
 			 const uint8_t *entry, size_t len,
 			 const struct note_verifier *operator_key,
-			 const struct note_verifier *verified, int dry_run,
+			 struct store_prep *prep, int dry_run,
 			 struct store_applied *out, struct px_err *err)
 {
 	struct apply_ctx c;
@@ -1542,8 +1660,7 @@ int store_apply_verified(struct store *st, uint64_t index,
 		return px_errorf(err, PX_ETOOBIG, "store: index %" PRIu64
 				 " out of range", index);
 	memset(&c, 0, sizeof(c));
-	rc = check_entry(st, index, entry, len, operator_key, verified, &c,
-			 err);
+	rc = check_entry(st, index, entry, len, operator_key, prep, &c, err);
 	if (rc == 0 && out) {
 		out->info = c.rec.info;
 		memcpy(out->record_id, c.record_id, REC_ID_SIZE);
@@ -1574,6 +1691,9 @@ int store_apply_verified(struct store *st, uint64_t index,
 			wrc = write_entry(st, index, &c, err);
 		if (wrc == 0) {
 			wrc = run(st, S_SP_RELEASE, err);
+			if (wrc == 0 && rc == 0 && !c.rec.info.withdrawn)
+				jcache_put(st, c.rid, (int64_t)index,
+					   c.rec.json);
 		} else {
 			run(st, S_SP_ROLLBACK, NULL);
 			run(st, S_SP_RELEASE, NULL);
@@ -1586,6 +1706,7 @@ int store_apply_verified(struct store *st, uint64_t index,
 			wrc = exec(st, "COMMIT", err);
 		else
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		jcache_clear(st);
 	}
 	ctx_release(&c);
 	if (wrc < 0)

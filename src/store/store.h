@@ -95,26 +95,41 @@ int store_apply(struct store *st, uint64_t index, const uint8_t *entry,
 		int dry_run, struct store_applied *out, struct px_err *err);
 
 /*
- * Checking signatures ahead, on other threads (catch-up and reindex):
- * store_entry_key gives the key store_apply would check entry against in
- * the store's present state (0, or an error if it has none: a refusal
- * store_apply will report); store_verify_entry, which touches no store
- * and may run on any thread, says whether the entry's signature verifies
- * with that key (1) or not (0).  store_apply_verified is store_apply told
- * that `verified` (or NULL) is a key store_verify_entry accepted for these
- * very bytes: when it is still the key store_apply picks, the signature is
- * not checked again; otherwise (a key rotated or a party registered in
- * between) it is checked as usual.  The result is the same either way.
+ * Preparing entries ahead, on other threads (catch-up, reindex, the
+ * writer's larger rounds and custodial filings): what can be learnt of an
+ * entry without the store.  store_entry_key gives the key store_apply would
+ * check the entry against in the store's present state (0, or an error if
+ * it has none: a refusal store_apply will report).  store_prepare, which
+ * touches no store and may run on any thread, checks the signature with
+ * prep->key when prep->have_key is set, and parses and validates the
+ * record as rec_parse_canonical does without a resolver (everything but
+ * whether the records it refers to exist).  store_apply_prepared is
+ * store_apply given that work: the signature is not checked again when
+ * prep->key is still the key store_apply picks (otherwise -- a key rotated
+ * or a party registered in between -- it is checked as usual), the parsed
+ * record is taken as it is, and only its references are resolved.  The
+ * result is the same as store_apply's.  prep may be NULL; its record is
+ * taken over (release prep with store_prep_release either way).
  */
+struct store_prep {
+	struct note_verifier key;
+	unsigned char have_key; /* in: key is set */
+	unsigned char verified; /* out: the signature verifies with key */
+	unsigned char parsed;	/* out: rc, err and rec hold the parse */
+	int rc;
+	struct px_err err;
+	struct rec rec; /* parsed and rc == 0: the record (owned) */
+};
+
 int store_entry_key(struct store *st, const uint8_t *entry, size_t len,
 		    const struct note_verifier *operator_key,
 		    struct note_verifier *out, struct px_err *err);
-int store_verify_entry(const uint8_t *entry, size_t len,
-		       const struct note_verifier *key);
-int store_apply_verified(struct store *st, uint64_t index,
+void store_prepare(const uint8_t *entry, size_t len, struct store_prep *prep);
+void store_prep_release(struct store_prep *prep);
+int store_apply_prepared(struct store *st, uint64_t index,
 			 const uint8_t *entry, size_t len,
 			 const struct note_verifier *operator_key,
-			 const struct note_verifier *verified, int dry_run,
+			 struct store_prep *prep, int dry_run,
 			 struct store_applied *out, struct px_err *err);
 
 /*

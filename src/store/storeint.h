@@ -140,14 +140,33 @@ struct store_vcache {
 	struct note_verifier v;
 };
 
+/* Slots of the cache of parsed revisions (at most half of them used). */
+#define STORE_JCACHE 32768
+
+/* A revision applied in the open transaction, parsed: store_flush reads
+ * it instead of parsing the stored text again.  The cache is emptied
+ * whenever the transaction commits or anything in it is rolled back, so
+ * an entry (rid, idx) is always the revision at log index idx. */
+struct store_jcache {
+	int64_t rid; /* 0: empty */
+	int64_t idx;
+	json_t *json;
+};
+
 struct store {
 	sqlite3 *db;
 	int readonly;
 	uint64_t applied;
 	int sp_depth; /* open store_savepoint()s */
 	int dirty;    /* rows may be waiting in the dirty table */
+	uint64_t fts_fresh; /* records first filed at this log index or
+			       later have no fts rows yet (none were written
+			       since: store_flush writes them) */
 	sqlite3_stmt *stmt[S_COUNT];
 	struct store_vcache vcache[STORE_VCACHE];
+	struct store_jcache *jcache; /* STORE_JCACHE slots, or NULL */
+	uint32_t *jused;	     /* the slots in use */
+	size_t jn;
 };
 
 /* The cached statement, reset and with bindings cleared; NULL with err set

@@ -2,7 +2,9 @@
  * mem.c - the one allocation wrapper.  Tests make the Nth allocation fail
  * (SQLite's OOM loops, curl's torture mode) to prove every path that
  * allocates recovers cleanly.  The counters are atomic so the wrapper is
- * safe to use from the sequencer's and the server's threads.
+ * safe to use from the sequencer's and the server's threads; they are
+ * touched only once a test has called px_alloc_fail_at, so that threads
+ * allocating at once do not contend for them otherwise.
  */
 #include "px.h"
 
@@ -13,12 +15,16 @@
 static atomic_ulong alloc_count;
 static atomic_ulong fail_at; /* 0: never fail */
 static atomic_int fail_sticky;
+static atomic_int armed; /* px_alloc_fail_at was called */
 
 static int should_fail(void)
 {
-	unsigned long n = atomic_fetch_add(&alloc_count, 1) + 1;
-	unsigned long at = atomic_load(&fail_at);
+	unsigned long n, at;
 
+	if (!atomic_load_explicit(&armed, memory_order_relaxed))
+		return 0;
+	n = atomic_fetch_add(&alloc_count, 1) + 1;
+	at = atomic_load(&fail_at);
 	if (at == 0)
 		return 0;
 	if (n == at)
@@ -30,6 +36,7 @@ unsigned long px_alloc_fail_at(unsigned long nth, int sticky)
 {
 	unsigned long made = atomic_exchange(&alloc_count, 0);
 
+	atomic_store(&armed, 1);
 	atomic_store(&fail_sticky, sticky);
 	atomic_store(&fail_at, nth);
 	return made;

@@ -79,7 +79,8 @@ char *px_strndup(const char *s, size_t n);
 /*
  * Make the nth allocation from now fail (1 = the next one), and every one
  * after it if sticky is set; 0 turns failure injection off.  Returns how
- * many allocations were made since the last call (to size anomaly loops).
+ * many allocations were made since the last call (to size anomaly loops;
+ * counting starts with the first call).
  */
 unsigned long px_alloc_fail_at(unsigned long nth, int sticky);
 
