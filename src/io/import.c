@@ -24,6 +24,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -907,6 +908,7 @@ int io_source_for(struct io_ctx *c, json_t *source, struct io_unit *u,
 
 struct pending {
 	struct px_buf text; /* canonical texts, each NUL-terminated */
+	struct rec *recs;   /* the same records, parsed (owned) */
 	size_t *off, *len;
 	size_t *unit_of; /* record -> unit slot */
 	size_t n, cap;
@@ -946,13 +948,17 @@ static int pending_unit(struct pending *b, uint64_t line, int update, int newp)
 	return 0;
 }
 
-static int pending_add(struct pending *b, const char *text, size_t len)
+/* Queue a validated record (taken over). */
+static int pending_add(struct pending *b, struct rec *r)
 {
+	const char *text = (const char *)r->canon.data;
+	size_t len = r->canon.len;
 	void *p;
 
 	if (b->n >= b->cap) {
 		size_t ncap = b->cap ? b->cap * 2 : 1024;
 
+		GROW(recs);
 		GROW(off);
 		GROW(len);
 		GROW(unit_of);
@@ -965,12 +971,25 @@ static int pending_add(struct pending *b, const char *text, size_t len)
 	if (px_buf_add(&b->text, text, len) != 0 ||
 	    px_buf_addc(&b->text, 0) != 0)
 		return PX_ENOMEM;
+	b->recs[b->n] = *r;
+	memset(r, 0, sizeof(*r));
 	b->n++;
 	return 0;
 }
 
+static void pending_clear(struct pending *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		rec_release(&b->recs[i]);
+	b->n = 0;
+	b->nu = 0;
+	px_buf_reset(&b->text);
+}
+
 static void pending_release(struct pending *b)
 {
+	pending_clear(b);
+	px_free(b->recs);
 	px_buf_release(&b->text);
 	px_free(b->off);
 	px_free(b->len);
@@ -1047,21 +1066,20 @@ static int submit_signed(struct io_ctx *c, const char *text, size_t len,
 	return 0;
 }
 
-static int flush(struct io_ctx *c, struct pending *b, struct px_err *err)
+/* Offer the batch; res[i] is the answer to record i. */
+static int flush_submit(struct io_ctx *c, struct pending *b,
+			struct repo_result *res, struct px_err *err)
 {
-	struct repo_result *res = NULL;
 	const char **txt = NULL;
 	size_t i;
 	int rc = 0;
 
-	if (b->n == 0)
-		goto done;
-	res = px_calloc(b->n, sizeof(*res));
+	if (!c->opt->dry_run && !c->opt->signer)
+		/* the records as validated; none is parsed again */
+		return repo_file_parsed(c->repo, b->recs, b->n, res, err);
 	txt = px_calloc(b->n, sizeof(*txt));
-	if (!res || !txt) {
-		rc = px_errorf(err, PX_ENOMEM, "import: out of memory");
-		goto out;
-	}
+	if (!txt)
+		return px_errorf(err, PX_ENOMEM, "import: out of memory");
 	for (i = 0; i < b->n; i++)
 		txt[i] = (const char *)b->text.data + b->off[i];
 	if (c->opt->dry_run) {
@@ -1079,15 +1097,20 @@ static int flush(struct io_ctx *c, struct pending *b, struct px_err *err)
 			if (known)
 				res[i].rc = PX_EEXIST;
 		}
-	} else if (c->opt->signer) {
+	} else {
 		for (i = 0; i < b->n; i++)
 			submit_signed(c, txt[i], b->len[i], &res[i]);
-	} else {
-		rc = repo_file_batch(c->repo, txt, b->len, b->n, c->party, 0,
-				     res, err);
-		if (rc < 0)
-			goto out;
 	}
+	px_free(txt);
+	return rc;
+}
+
+/* Count and report what the store answered for a batch. */
+static void flush_account(struct io_ctx *c, struct pending *b,
+			  const struct repo_result *res)
+{
+	size_t i;
+
 	for (i = 0; i < b->n; i++) {
 		size_t u = b->unit_of[i];
 
@@ -1120,13 +1143,101 @@ static int flush(struct io_ctx *c, struct pending *b, struct px_err *err)
 			c->stats->skipped_existing++;
 		}
 	}
-out:
+}
+
+/*
+ * A batch being filed on another thread (signing, then the writer's group
+ * commit) while the next one is converted and validated.  Only the filing
+ * runs there: the answers are counted and reported on the importing thread
+ * when the batch is finished, so reports and the gazetteer are touched by
+ * one thread.  Batches are filed one at a time, in order, so a batch that
+ * refers to a place a batch before it files finds it in the store.
+ */
+struct inflight {
+	struct io_ctx *c;
+	struct pending b;
+	struct repo_result *res;
+	pthread_t th;
+	int running;
+	int rc;
+	struct px_err err;
+};
+
+static void *inflight_main(void *arg)
+{
+	struct inflight *f = arg;
+
+	f->rc = flush_submit(f->c, &f->b, f->res, &f->err);
+	return NULL;
+}
+
+/* Wait for the batch in flight, if any, and count its answers. */
+static int inflight_finish(struct inflight *f, struct px_err *err)
+{
+	int rc;
+
+	if (!f->res)
+		return 0;
+	if (f->running)
+		pthread_join(f->th, NULL);
+	f->running = 0;
+	rc = f->rc;
+	if (rc < 0 && err)
+		*err = f->err;
+	if (rc == 0)
+		flush_account(f->c, &f->b, f->res);
+	px_free(f->res);
+	f->res = NULL;
+	pending_clear(&f->b);
+	return rc;
+}
+
+/*
+ * File batch b: with f, after the batch before it is finished, on another
+ * thread (b is swapped with f's finished, empty batch); without f, here.
+ */
+static int flush(struct io_ctx *c, struct pending *b, struct inflight *f,
+		 struct px_err *err)
+{
+	struct repo_result *res;
+	int rc = 0;
+
+	if (f) {
+		rc = inflight_finish(f, err);
+		if (rc < 0 || b->n == 0) {
+			pending_clear(b);
+			return rc;
+		}
+		f->res = px_calloc(b->n, sizeof(*f->res));
+		if (!f->res) {
+			pending_clear(b);
+			return px_errorf(err, PX_ENOMEM,
+					 "import: out of memory");
+		}
+		{
+			struct pending t = f->b;
+			f->b = *b;
+			*b = t;
+		}
+		f->c = c;
+		px_err_clear(&f->err);
+		f->running =
+		    pthread_create(&f->th, NULL, inflight_main, f) == 0;
+		if (!f->running)
+			inflight_main(f);
+		return 0;
+	}
+	if (b->n == 0)
+		return 0;
+	res = px_calloc(b->n, sizeof(*res));
+	if (!res)
+		rc = px_errorf(err, PX_ENOMEM, "import: out of memory");
+	if (rc == 0)
+		rc = flush_submit(c, b, res, err);
+	if (rc == 0)
+		flush_account(c, b, res);
 	px_free(res);
-	px_free(txt);
-done:
-	b->n = 0;
-	b->nu = 0;
-	px_buf_reset(&b->text);
+	pending_clear(b);
 	return rc;
 }
 
@@ -1178,8 +1289,7 @@ static int queue_unit(struct io_ctx *c, struct pending *b, struct io_unit *u,
 			continue;
 		rc = io_map_put(&c->seen, recs[i].info.id, 1);
 		if (rc == 0)
-			rc = pending_add(b, (const char *)recs[i].canon.data,
-					 recs[i].canon.len);
+			rc = pending_add(b, &recs[i]);
 	}
 	for (i = 0; i < nok; i++)
 		rec_release(&recs[i]);
@@ -1202,6 +1312,7 @@ static int run_csv(struct io_ctx *c, FILE *f, int check_only,
 	struct io_csv *csv = NULL;
 	const struct io_csv_row *row;
 	struct pending b;
+	struct inflight fl, *fp = NULL;
 	struct io_unit u;
 	struct px_progress prog;
 	int tsv = c->opt->format == IO_GEONAMES;
@@ -1212,6 +1323,12 @@ static int run_csv(struct io_ctx *c, FILE *f, int check_only,
 	memset(&b, 0, sizeof(b));
 	memset(&u, 0, sizeof(u));
 	px_buf_init(&b.text, (size_t)256 * 1024 * 1024);
+	memset(&fl, 0, sizeof(fl));
+	px_buf_init(&fl.b.text, (size_t)256 * 1024 * 1024);
+	/* GeoNames rows read the store (a place's latest revision), which
+	 * the writer must not be changing meanwhile: filed in line */
+	if (!check_only && !c->opt->dry_run && !c->opt->signer && !tsv)
+		fp = &fl;
 	if (fseek(f, 0, SEEK_END) == 0) {
 		size = ftell(f);
 		rewind(f);
@@ -1301,19 +1418,25 @@ static int run_csv(struct io_ctx *c, FILE *f, int check_only,
 		}
 		unit_clear(&u);
 		if (b.n >= 2048) {
-			rc = flush(c, &b, err);
+			rc = flush(c, &b, fp, err);
 			if (rc < 0)
 				break;
 		}
 		px_progress_update(&prog, io_csv_offset(csv));
 	}
 	if (rc >= 0)
-		rc = flush(c, &b, err);
+		rc = flush(c, &b, fp, err);
 	else
-		flush(c, &b, NULL);
+		flush(c, &b, fp, NULL);
+	{
+		int frc = inflight_finish(&fl, rc >= 0 ? err : NULL);
+		if (rc >= 0 && frc < 0)
+			rc = frc;
+	}
 	px_progress_finish(&prog);
 	io_csv_free(csv);
 	pending_release(&b);
+	pending_release(&fl.b);
 	return rc < 0 ? rc : 0;
 }
 

@@ -220,34 +220,23 @@ static int fill_envelope(json_t *obj, const char *as_party, struct px_err *err)
 }
 
 /*
- * Canonicalize and validate obj, and sign it with the filer's key
- * (filed_by), or for a party record filed by nobody, the operator's.  The
- * signed note is appended to note; *info receives the envelope and the
- * revision id.  With prep, the parsed record and the key it was signed with
- * are handed on for the writer (store_apply_prepared): a signature just
- * made with the key's own signer is not checked again.
+ * Sign a parsed, validated record (taken over: released here or handed
+ * on) with the filer's key (filed_by), or for a party record filed by
+ * nobody, the operator's.  The signed note over its canonical text + "\n"
+ * is appended to note; *info receives the envelope and the revision id.
+ * With prep, the parsed record and the key it was signed with are handed
+ * on for the writer (store_apply_prepared): a signature just made with the
+ * key's own signer is not checked again.
  */
-static int sign_record(struct repo *r, const json_t *obj, struct px_buf *note,
+static int sign_parsed(struct repo *r, struct rec *rec, struct px_buf *note,
 		       struct rec_info *info, struct store_prep *prep,
 		       struct px_err *err)
 {
 	struct note_signer s;
-	struct rec rec;
-	struct px_buf canon;
-	int rc;
+	int rc = 0;
 
 	memset(&s, 0, sizeof(s));
-	memset(&rec, 0, sizeof(rec));
-	px_buf_init(&canon, REC_CANON_TEXT_MAX);
-	rc = rec_canon_write(obj, &canon, err);
-	if (rc == 0)
-		rc = rec_parse_canonical((const char *)canon.data, canon.len,
-					 NULL, &rec, err);
-	if (rc) {
-		px_buf_release(&canon);
-		return rc;
-	}
-	*info = rec.info;
+	*info = rec->info;
 	if (info->filed_by[0])
 		rc = party_signer(r, info->filed_by, &s, err);
 	else if (r->have_opsigner)
@@ -255,24 +244,50 @@ static int sign_record(struct repo *r, const json_t *obj, struct px_buf *note,
 	else
 		rc = px_errorf(err, PX_EUSAGE,
 			       "the operator key is not available (read-only)");
+	/* the note text is the canonical text and one newline */
 	if (rc == 0)
-		rc = px_buf_addc(&canon, '\n');
+		rc = px_buf_addc(&rec->canon, '\n');
 	if (rc == 0)
-		rc = note_sign((const char *)canon.data, canon.len, &s, 1, note,
-			       err);
+		rc = note_sign((const char *)rec->canon.data, rec->canon.len,
+			       &s, 1, note, err);
+	if (rc == 0) {
+		rec->canon.len--;
+		rec->canon.data[rec->canon.len] = '\0';
+	}
 	if (rc == 0 && prep) {
 		memset(prep, 0, sizeof(*prep));
 		note_signer_verifier(&s, &prep->key);
 		prep->have_key = 1;
 		prep->verified = 1;
 		prep->parsed = 1;
-		prep->rec = rec; /* handed on */
+		prep->rec = *rec; /* handed on */
+		memset(rec, 0, sizeof(*rec));
 	} else {
-		rec_release(&rec);
+		rec_release(rec);
 	}
 	note_signer_wipe(&s);
-	px_buf_release(&canon);
 	return rc;
+}
+
+/* Canonicalize and validate obj, then sign_parsed. */
+static int sign_record(struct repo *r, const json_t *obj, struct px_buf *note,
+		       struct rec_info *info, struct store_prep *prep,
+		       struct px_err *err)
+{
+	struct px_buf canon;
+	struct rec rec;
+	int rc;
+
+	memset(&rec, 0, sizeof(rec));
+	px_buf_init(&canon, REC_CANON_TEXT_MAX);
+	rc = rec_canon_write(obj, &canon, err);
+	if (rc == 0)
+		rc = rec_parse_canonical((const char *)canon.data, canon.len,
+					 NULL, &rec, err);
+	px_buf_release(&canon);
+	if (rc)
+		return rc;
+	return sign_parsed(r, &rec, note, info, prep, err);
 }
 
 static int submit_one(struct repo *r, const struct px_buf *note,
@@ -546,6 +561,72 @@ int repo_file_batch(struct repo *r, const char *const *json, const size_t *len,
 	for (i = 0; i < m; i++)
 		res[map[i]] = sub[i];
 out:
+	if (notes)
+		for (i = 0; i < n; i++)
+			px_buf_release(&notes[i]);
+	if (preps)
+		for (i = 0; i < n; i++)
+			store_prep_release(&preps[i]);
+	px_free(preps);
+	px_free(pp);
+	px_free(notes);
+	px_free(entries);
+	px_free(lens);
+	px_free(map);
+	px_free(sub);
+	return rc;
+}
+
+int repo_file_parsed(struct repo *r, struct rec *recs, size_t n,
+		     struct repo_result *res, struct px_err *err)
+{
+	struct px_buf *notes = NULL;
+	const uint8_t **entries = NULL;
+	size_t *lens = NULL, *map = NULL, m = 0, i;
+	struct repo_result *sub = NULL;
+	struct store_prep *preps = NULL, **pp = NULL;
+	int rc = 0;
+
+	if (!r->log) {
+		rc = px_errorf(err, PX_EUSAGE,
+			       "the repository is open read-only");
+		goto out;
+	}
+	if (n == 0)
+		return 0;
+	preps = px_calloc(n, sizeof(*preps));
+	pp = px_calloc(n, sizeof(*pp));
+	notes = px_calloc(n, sizeof(*notes));
+	entries = px_calloc(n, sizeof(*entries));
+	lens = px_calloc(n, sizeof(*lens));
+	map = px_calloc(n, sizeof(*map));
+	sub = px_calloc(n, sizeof(*sub));
+	if (!notes || !entries || !lens || !map || !sub || !preps || !pp) {
+		rc = px_errorf(err, PX_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		struct rec_info info;
+		struct px_err e;
+
+		px_buf_init(&notes[i], LOG_ENTRY_MAX);
+		px_err_clear(&e);
+		if (sign_parsed(r, &recs[i], &notes[i], &info, &preps[m],
+				&e) != 0) {
+			repo_result_error(&res[i], e.code, &e);
+			continue;
+		}
+		entries[m] = notes[i].data;
+		lens[m] = notes[i].len;
+		pp[m] = &preps[m];
+		map[m++] = i;
+	}
+	rc = repo_submit_prepared(r, entries, lens, pp, m, sub, err);
+	for (i = 0; i < m; i++)
+		res[map[i]] = sub[i];
+out:
+	for (i = 0; i < n; i++)
+		rec_release(&recs[i]);
 	if (notes)
 		for (i = 0; i < n; i++)
 			px_buf_release(&notes[i]);

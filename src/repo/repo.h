@@ -139,6 +139,16 @@ int repo_file_batch(struct repo *r, const char *const *json, const size_t *len,
 		    struct repo_result *res, struct px_err *err);
 
 /*
+ * The same for records already parsed and validated, envelope complete
+ * (rec_parse without a resolver, as importers check each row before
+ * offering it): each recs[i] is signed as it is with its filer's key and
+ * all are submitted as one group commit; the records are taken over
+ * (released, whatever the outcome).  No record is parsed again.
+ */
+int repo_file_parsed(struct repo *r, struct rec *recs, size_t n,
+		     struct repo_result *res, struct px_err *err);
+
+/*
  * Register a party with the operator key.  If json has no "key", a new
  * key pair is made and its signer kept in keys/parties/ (custodial); the
  * party's record id is in res->id.

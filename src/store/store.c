@@ -95,6 +95,9 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_DIRTY_CLEAR] = "DELETE FROM dirty",
     [S_REC_CURRENT] = "SELECT r.kind, c.json, r.current FROM records r JOIN "
 		      "revisions c ON c.idx=r.current WHERE r.rid=?1",
+    [S_ENTRY_SP] = "SAVEPOINT entry",
+    [S_ENTRY_RELEASE] = "RELEASE entry",
+    [S_ENTRY_ROLLBACK] = "ROLLBACK TO entry",
 };
 
 _Static_assert(STORE_SCHEMA == 2, "store_open writes user_version=2");
@@ -270,7 +273,10 @@ int store_open(const char *path, int readonly, struct store **out,
 		  err);
 	if (rc == 0 && !readonly)
 		rc = exec(st,
-			  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+			  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+			  /* checkpoint every 16 MiB of WAL, not 4: a page
+			   * written again and again is copied back once */
+			  "PRAGMA wal_autocheckpoint=4096;",
 			  err);
 	if (rc == 0)
 		rc = user_version(st, &version, err);
@@ -440,9 +446,11 @@ void store_rollback(struct store *st)
 	load_applied(st, NULL);
 }
 
+static int run(struct store *st, enum store_stmt which, struct px_err *err);
+
 int store_savepoint(struct store *st, struct px_err *err)
 {
-	int rc = exec(st, "SAVEPOINT entry", err);
+	int rc = run(st, S_ENTRY_SP, err);
 
 	if (rc == 0)
 		st->sp_depth++;
@@ -455,7 +463,7 @@ int store_release(struct store *st, struct px_err *err)
 
 	if (st->sp_depth == 0)
 		return 0; /* already ended by store_rollback_to */
-	rc = exec(st, "RELEASE entry", err);
+	rc = run(st, S_ENTRY_RELEASE, err);
 	if (rc == 0)
 		st->sp_depth--;
 	return rc;
@@ -465,8 +473,8 @@ void store_rollback_to(struct store *st)
 {
 	if (st->sp_depth == 0)
 		return;
-	sqlite3_exec(st->db, "ROLLBACK TO entry; RELEASE entry", NULL, NULL,
-		     NULL);
+	run(st, S_ENTRY_ROLLBACK, NULL);
+	run(st, S_ENTRY_RELEASE, NULL);
 	st->sp_depth--;
 	jcache_clear(st);
 	check_dirty(st);
