@@ -7,16 +7,19 @@
  * the audit insert) are prepared once and kept, reset after each use so
  * that none holds a read transaction open between requests.
  *
- * Audit rows are buffered in memory and written in one transaction per
- * batch: when AUDIT_BATCH rows are waiting (by the thread that adds the
- * last one), AUDIT_DELAY_MS after the first of them (by a flusher thread),
- * before auth_audit_list reads the table, and at auth_close.  Rows keep the
- * order in which auth_audit was called, refused attempts included.  A crash
- * of the process or a power loss loses the rows still buffered: those of
- * the last AUDIT_DELAY_MS or so, about AUDIT_BATCH at most (up to AUDIT_MAX
- * only while auth.db cannot be written), much as synchronous=NORMAL below
- * already lets a power loss drop the last commits; the record itself is
- * never at stake.
+ * Audit rows of filings are buffered in memory and written in one
+ * transaction per batch: when AUDIT_BATCH rows are waiting (by the thread
+ * that adds the last one), AUDIT_DELAY_MS after the first of them (by a
+ * flusher thread), before auth_audit_list reads the table, and at
+ * auth_close.  Every other row (logins, failed logins, refused attempts,
+ * changes to users and tokens) is written before auth_audit returns,
+ * together with whatever is buffered, since the table is its only record;
+ * a filing is in the log as well, signed, with who filed it.  Rows keep the
+ * order in which auth_audit was called.  So a crash of the process loses
+ * at most the filing rows of the last AUDIT_DELAY_MS or so (about
+ * AUDIT_BATCH; up to AUDIT_MAX only while auth.db cannot be written), and a
+ * power loss the last commits, as synchronous=NORMAL below allows; the
+ * record itself is never at stake.
  *
  * Tables:
  *   users(id, name UNIQUE, role, party, pwhash, disabled, created)
@@ -916,7 +919,8 @@ int auth_audit(struct auth_db *db, const char *what, const char *user,
 	db->rows[db->nrows++] = row;
 	n = db->nrows;
 	pthread_mutex_unlock(&db->amu);
-	if (n >= AUDIT_BATCH || !db->have_flusher)
+	if (n >= AUDIT_BATCH || !db->have_flusher ||
+	    strcmp(what, "filing") != 0)
 		return audit_flush(db);
 	return 0;
 }

@@ -120,10 +120,12 @@ int auth_token_list(struct auth_db *db, json_t **out, struct px_err *err);
  * Record one audited event: `what` is "login", "login-failed", "logout",
  * "filing", "refused", "user-add", "user-disable", "token-add",
  * "token-revoke"; user and ip may be NULL; detail is free text (a record
- * id, a route, the reason).  Rows are buffered and written in batches, at
- * the latest about 100 ms later (auth.c says what a crash may lose);
- * auth_audit_list and auth_close write what is buffered first.  0,
- * PX_ENOMEM, or PX_EIO when rows cannot be written and too many wait.
+ * id, a route, the reason).  A "filing" row (the log has the filing too)
+ * is buffered and written in a batch, at the latest about 100 ms later;
+ * any other row is written, with what is buffered, before this returns
+ * (auth.c says what a crash may lose); auth_audit_list and auth_close
+ * write what is buffered first.  0, PX_ENOMEM, or PX_EIO when rows cannot
+ * be written and too many wait.
  */
 int auth_audit(struct auth_db *db, const char *what, const char *user,
 	       const char *ip, const char *detail);
