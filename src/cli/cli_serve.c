@@ -20,11 +20,9 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
-
-
-
 
 static int num_opt(const char *cmd, const char *name, const char *v,
 		   uint64_t lo, uint64_t hi, uint64_t *out)
@@ -43,8 +41,9 @@ static int num_opt(const char *cmd, const char *name, const char *v,
 static const char serve_help[] =
     "usage: parallax serve [DIR] [--listen HOST:PORT] [--web DIR]\n"
     "                      [--threads N] [--timeout SECONDS]\n"
-    "                      [--body-max BYTES] [--connections N]\n"
-    "                      [--login-limit N]\n"
+    "                      [--body-max BYTES] [--header-max BYTES]\n"
+    "                      [--connections N] [--login-limit N]\n"
+    "                      [--trusted-proxy ADDRESS]\n"
     "\n"
     "Serve the data directory DIR over HTTP: the JSON API under /api/v1/\n"
     "(described at /api/v1/openapi.yaml), the public log under /log/\n"
@@ -62,10 +61,21 @@ static const char serve_help[] =
     "                      web/ directory, when it exists)\n"
     "  --threads N         worker threads (default 8)\n"
     "  --timeout SECONDS   close connections idle this long (default 30)\n"
-    "  --body-max BYTES    largest request body (default 1048576)\n"
+    "  --body-max BYTES    largest request body (default 1048576; past it\n"
+    "                      the answer is 413)\n"
+    "  --header-max BYTES  largest request line and header fields together\n"
+    "                      (default 16384; past it the answer is 431); the\n"
+    "                      URL may be at most 8192 bytes of it (414), and\n"
+    "                      a request may have at most 100 header fields\n"
+    "                      (431)\n"
     "  --connections N     most open connections (default 1000)\n"
     "  --login-limit N     failed logins per user name per minute before\n"
     "                      logins are refused (default 5; per address 6x)\n"
+    "  --trusted-proxy ADDRESS\n"
+    "                      the address of the reverse proxy in front of\n"
+    "                      the server: for requests from it the client's\n"
+    "                      address (audited, and counted by the login\n"
+    "                      limit) is the last one in X-Forwarded-For\n"
     "  --dir DIR           the data directory (default: $PARALLAX_DIR, or\n"
     "                      ./parallax-data)\n"
     "  -h, --help          show this help\n";
@@ -74,16 +84,18 @@ int cli_serve(int argc, char **argv)
 {
 	const char *cmd = "serve", *pos[1], *dir = NULL, *listen = NULL,
 		   *web = NULL, *threads = NULL, *timeout = NULL, *body = NULL,
-		   *conns = NULL, *limit = NULL;
+		   *conns = NULL, *limit = NULL, *header = NULL, *proxy = NULL;
 	const struct cli_opt specs[] = {{"--listen", &listen, NULL},
-				     {"--web", &web, NULL},
-				     {"--threads", &threads, NULL},
-				     {"--timeout", &timeout, NULL},
-				     {"--body-max", &body, NULL},
-				     {"--connections", &conns, NULL},
-				     {"--login-limit", &limit, NULL},
-				     {"--dir", &dir, NULL},
-				     {NULL, NULL, NULL}};
+					{"--web", &web, NULL},
+					{"--threads", &threads, NULL},
+					{"--timeout", &timeout, NULL},
+					{"--body-max", &body, NULL},
+					{"--header-max", &header, NULL},
+					{"--connections", &conns, NULL},
+					{"--login-limit", &limit, NULL},
+					{"--trusted-proxy", &proxy, NULL},
+					{"--dir", &dir, NULL},
+					{NULL, NULL, NULL}};
 	struct http_options o;
 	struct px_err err;
 	uint64_t v;
@@ -98,6 +110,7 @@ int cli_serve(int argc, char **argv)
 		return rc;
 	http_options_init(&o);
 	o.listen = listen;
+	o.trusted_proxy = proxy;
 	if (threads && (rc = num_opt(cmd, "--threads", threads, 1, 256, &v)))
 		return rc;
 	if (threads)
@@ -111,6 +124,11 @@ int cli_serve(int argc, char **argv)
 		return rc;
 	if (body)
 		o.body_max = (size_t)v;
+	if (header &&
+	    (rc = num_opt(cmd, "--header-max", header, 1024, 256u * 1024, &v)))
+		return rc;
+	if (header)
+		o.header_max = (size_t)v;
 	if (conns && (rc = num_opt(cmd, "--connections", conns, 1, 100000, &v)))
 		return rc;
 	if (conns)
@@ -161,6 +179,17 @@ static int read_password(const char *file, char *out, size_t cap,
 	if (file) {
 		rc = px_read_file(file, &b, err);
 	} else {
+		/* On a terminal: a prompt, and the password not echoed. */
+		struct termios old, quiet;
+		int tty =
+		    isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+		if (tty) {
+			fputs("password: ", stderr);
+			fflush(stderr);
+			quiet = old;
+			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+		}
 		for (;;) {
 			uint8_t c;
 			ssize_t r = read(STDIN_FILENO, &c, 1);
@@ -168,6 +197,10 @@ static int read_password(const char *file, char *out, size_t cap,
 				break;
 			if ((rc = px_buf_addc(&b, c)) != 0)
 				break;
+		}
+		if (tty) {
+			tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+			fputc('\n', stderr);
 		}
 		if (rc)
 			px_errorf(err, rc, "password: longer than %d bytes",
@@ -230,7 +263,8 @@ static const char user_help[] =
     "  party    files, revises and withdraws only as its party (--party)\n"
     "  reader   reads (as anyone may) and logs in\n"
     "The password is read from --password-file FILE, else from the first\n"
-    "line of standard input; at least 8 bytes.  A disabled user's sessions\n"
+    "line of standard input (on a terminal: asked for, not shown); at\n"
+    "least 8 bytes.  A disabled user's sessions\n"
     "and tokens stop working at once.\n"
     "\n"
     "options:\n"
@@ -244,11 +278,11 @@ int cli_user(int argc, char **argv)
 		   *party = NULL, *pwfile = NULL;
 	int json = 0;
 	const struct cli_opt specs[] = {{"--role", &role_s, NULL},
-				     {"--party", &party, NULL},
-				     {"--password-file", &pwfile, NULL},
-				     {"--json", NULL, &json},
-				     {"--dir", &dir, NULL},
-				     {NULL, NULL, NULL}};
+					{"--party", &party, NULL},
+					{"--password-file", &pwfile, NULL},
+					{"--json", NULL, &json},
+					{"--dir", &dir, NULL},
+					{NULL, NULL, NULL}};
 	char password[AUTH_PASSWORD_MAX + 1];
 	struct auth_db *db;
 	struct px_err err;
@@ -370,9 +404,9 @@ int cli_token(int argc, char **argv)
 	const char *cmd = "token", *pos[1], *dir = NULL, *label = "",
 		   *days = NULL;
 	const struct cli_opt specs[] = {{"--label", &label, NULL},
-				     {"--days", &days, NULL},
-				     {"--dir", &dir, NULL},
-				     {NULL, NULL, NULL}};
+					{"--days", &days, NULL},
+					{"--dir", &dir, NULL},
+					{NULL, NULL, NULL}};
 	char id[AUTH_TOKEN_ID_SIZE], secret[AUTH_SECRET_SIZE];
 	struct auth_db *db;
 	struct px_err err;

@@ -43,6 +43,14 @@ int http_error_set(struct http_error *e, unsigned status, const char *code,
  */
 int http_cookie_get(const char *header, const char *name, char *out,
 		    size_t cap);
+/*
+ * The client address a trusted reverse proxy vouches for: the last element
+ * of an X-Forwarded-For value (the proxy appends the address it saw to
+ * whatever the client sent, so only the last one is the proxy's word), in
+ * inet_ntop's canonical form.  0, or PX_EINVAL when that element is not an
+ * IPv4 or IPv6 address or does not fit in cap.
+ */
+int http_forwarded_for(const char *header, char *out, size_t cap);
 /* The token of "Authorization: Bearer <token>" (RFC 6750 §2.1). */
 int http_bearer_get(const char *header, char *out, size_t cap);
 
@@ -131,6 +139,9 @@ void http_error_from_px(struct http_error *e, int code, const char *msg);
 #define HTTP_SESSION_TTL (12 * 3600)
 #define HTTP_LOGINS_AT_ONCE 2 /* Argon2id hashes at once (19 MiB each) */
 #define HTTP_API "/api/v1/"
+/* A declared body over the limit is read and dropped before its 413 up to
+ * this many times the limit (server.c, S3). */
+#define HTTP_DRAIN_FACTOR 16
 
 enum http_method {
 	HTTP_GET,
@@ -197,6 +208,8 @@ struct http_rl_entry {
 
 struct http_server {
 	struct http_options opt;
+	int proxy_family; /* opt.trusted_proxy: AF_INET, AF_INET6; 0 none */
+	unsigned char proxy_addr[16];
 	char *dir;
 	char *logdir;
 	struct repo *repo;
@@ -237,6 +250,8 @@ struct http_req {
 	const char *url;
 	enum http_method m;
 	struct px_buf body;
+	size_t uri_len; /* the request target as sent (path and query) */
+	int started;	/* on_request has seen the request */
 	int too_big;
 	int counted;  /* counted in srv->inflight */
 	int answered; /* a response was queued (1), or queuing failed (-1) */
@@ -290,6 +305,12 @@ void http_audit(struct http_req *req, const char *what, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* POST/GET/DELETE /api/v1/session. */
 int http_route_session(struct http_req *req);
+
+/* docs/openapi.yaml, made part of the library at build time
+ * (tools/embed_file.py, src/http/meson.build): served at
+ * /api/v1/openapi.yaml by every binary, wherever it runs from. */
+extern const unsigned char http_openapi_yaml[];
+extern const size_t http_openapi_yaml_len;
 
 /* routes_read.c: GET routes under /api/v1/ (path without the prefix).
  * 1 if the path is a read route (answered), 0 if unknown. */

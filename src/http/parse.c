@@ -8,6 +8,7 @@
  */
 #include "http/httpint.h"
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +43,33 @@ int http_error_set(struct http_error *e, unsigned status, const char *code,
 	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
 	http_text_clean(e->message);
 	http_text_clean(e->field);
+	return PX_EINVAL;
+}
+
+int http_forwarded_for(const char *header, char *out, size_t cap)
+{
+	const char *last = strrchr(header, ',');
+	unsigned char bin[16];
+	char a[INET6_ADDRSTRLEN];
+	size_t n;
+
+	last = last ? last + 1 : header;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	n = strlen(last);
+	while (n && (last[n - 1] == ' ' || last[n - 1] == '\t'))
+		n--;
+	if (n == 0 || n >= sizeof(a))
+		return PX_EINVAL;
+	memcpy(a, last, n);
+	a[n] = '\0';
+	if (inet_pton(AF_INET, a, bin) == 1)
+		return inet_ntop(AF_INET, bin, out, (socklen_t)cap) ? 0
+								    : PX_EINVAL;
+	if (inet_pton(AF_INET6, a, bin) == 1)
+		return inet_ntop(AF_INET6, bin, out, (socklen_t)cap)
+			   ? 0
+			   : PX_EINVAL;
 	return PX_EINVAL;
 }
 

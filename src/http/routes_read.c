@@ -13,10 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#ifndef PX_OPENAPI_FILE
-#define PX_OPENAPI_FILE "docs/openapi.yaml"
-#endif
-
 /* Answer a library error: 404 for not found, else by http_error_from_px. */
 static void reply_px(struct http_req *req, int rc, const struct px_err *err)
 {
@@ -547,23 +543,11 @@ static void proof(struct http_req *req, int inclusion)
 	}
 }
 
+/* docs/openapi.yaml, part of the binary (see httpint.h). */
 static void openapi(struct http_req *req)
 {
-	struct px_buf b;
-	struct px_err err;
-
-	px_buf_init(&b, 4u << 20);
-	if (px_read_file(PX_OPENAPI_FILE, &b, &err)) {
-		px_buf_release(&b);
-		http_reply_errorf(req, 404, "not_found", NULL,
-				  "the OpenAPI description is not installed "
-				  "(%s)",
-				  PX_OPENAPI_FILE);
-		return;
-	}
-	http_reply_bytes(req, 200, "application/yaml; charset=utf-8", b.data,
-			 b.len);
-	px_buf_release(&b);
+	http_reply_bytes(req, 200, "application/yaml; charset=utf-8",
+			 http_openapi_yaml, http_openapi_yaml_len);
 }
 
 static void admin_list(struct http_req *req, int audit)

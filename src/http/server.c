@@ -18,7 +18,10 @@
  *   S2. Once srv->stopping is set no new request begins any work: it is
  *       answered 503 "unavailable" with Connection: close.
  *   S3. A body is held in a px_buf bounded by opt.body_max; past it the
- *       rest is read and dropped and the answer is 413 "too_large".
+ *       rest is read and dropped and the answer is 413 "too_large".  A
+ *       declared Content-Length over the limit is answered before the
+ *       body when the client waits for 100 Continue or declares more than
+ *       HTTP_DRAIN_FACTOR times the limit (on_request).
  *   S4. A cached response belongs to the write generation it was built in;
  *       every accepted write bumps srv->gen, so no cached answer outlives
  *       the state it describes.  Only public GET routes are cached (they
@@ -36,6 +39,25 @@
  *       bytes, and SQLite (every reader's page cache, the writer's, the
  *       auth database's) works under a soft heap limit (opt.sqlite_heap):
  *       past it SQLite reuses cache pages instead of taking more memory.
+ *   S8. What precedes the body is bounded, each limit answered with the
+ *       JSON error before any other work: the request target (opt.url_max,
+ *       414), the number of header fields (opt.headers_max, 431) and the
+ *       request line with every header field (opt.header_max, 431).
+ *       microhttpd holds the whole head in its per-connection memory
+ *       (opt.conn_memory, four times header_max), so every head up to
+ *       nearly four times the limit reaches on_request and is answered
+ *       here (microhttpd's own records take the rest).  A head
+ *       that does not fit at all, and a request microhttpd cannot frame (a
+ *       malformed request line, Content-Length or chunk, an unknown HTTP
+ *       version), are answered by microhttpd itself before on_request is
+ *       called: the right status (400, 413, 414, 431, 505) and
+ *       "Connection: close", but its own short HTML body; libmicrohttpd
+ *       0.9.75 has no way to replace those bodies.
+ *   S9. A client is known by its address: the TCP peer's, or, behind the
+ *       one reverse proxy the operator trusts (opt.trusted_proxy), the
+ *       address that proxy vouches for in X-Forwarded-For (client_ip).
+ *       Nobody else's X-Forwarded-For is believed, so a client cannot pick
+ *       the address its failed logins are counted against.
  */
 #include "http/httpint.h"
 
@@ -52,6 +74,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -547,23 +570,57 @@ static enum http_method method_of(const char *m)
 	return HTTP_OTHER;
 }
 
+static enum MHD_Result last_forwarded(void *cls, enum MHD_ValueKind kind,
+				      const char *key, const char *value)
+{
+	const char **last = cls;
+
+	(void)kind;
+	if (value && strcasecmp(key, "X-Forwarded-For") == 0)
+		*last = value;
+	return MHD_YES;
+}
+
+/*
+ * Who is asking, for the audit trail and the login limits (S9): the TCP
+ * peer's address, or, when the peer is the trusted reverse proxy, the
+ * address the proxy put last in X-Forwarded-For (in the last such header
+ * field: a client may send its own before the proxy's).  A request from
+ * the proxy without a usable X-Forwarded-For keeps the proxy's address.
+ */
 static void client_ip(struct http_req *req)
 {
+	const struct http_server *srv = req->srv;
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
 	    req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	const void *addr = NULL;
+	const char *xff = NULL;
+	size_t alen = 0;
 
 	snprintf(req->ip, sizeof(req->ip), "?");
-	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(
-		    AF_INET,
-		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-		    req->ip, sizeof(req->ip));
-	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(
-		    AF_INET6,
-		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-		    req->ip, sizeof(req->ip));
+	if (sa && sa->sa_family == AF_INET) {
+		addr =
+		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+		alen = 4;
+	} else if (sa && sa->sa_family == AF_INET6) {
+		addr =
+		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+		alen = 16;
+	}
+	if (!addr)
+		return;
+	inet_ntop(sa->sa_family, addr, req->ip, sizeof(req->ip));
+	if (srv->proxy_family != sa->sa_family ||
+	    memcmp(srv->proxy_addr, addr, alen) != 0)
+		return;
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, last_forwarded,
+				  &xff);
+	if (xff) {
+		char fwd[sizeof(req->ip)];
+		if (http_forwarded_for(xff, fwd, sizeof(fwd)) == 0)
+			memcpy(req->ip, fwd, sizeof(fwd));
+	}
 }
 
 static enum MHD_Result queue(struct http_req *req)
@@ -593,6 +650,60 @@ static enum MHD_Result queue(struct http_req *req)
 	return ret;
 }
 
+/*
+ * microhttpd calls this once the request line is read, before the header
+ * fields: the request begins here, so that its target's length (as sent,
+ * with the query) is known to check_head.  What it returns is *con_cls;
+ * on_completed frees it whether or not on_request is ever called.
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct http_req *req = px_calloc(1, sizeof(*req));
+
+	if (req) {
+		req->srv = cls;
+		req->conn = conn;
+		req->uri_len = strlen(uri);
+	}
+	return req;
+}
+
+/* The limits of S8: 0, or the request is answered. */
+static int check_head(struct http_req *req)
+{
+	const struct http_options *o = &req->srv->opt;
+	const union MHD_ConnectionInfo *ci;
+	int n;
+
+	if (req->uri_len > o->url_max) {
+		http_reply_errorf(req, MHD_HTTP_URI_TOO_LONG, "too_large", NULL,
+				  "the URL is %zu bytes long; the limit is %zu "
+				  "bytes",
+				  req->uri_len, o->url_max);
+		return -1;
+	}
+	n = MHD_get_connection_values(req->conn, MHD_HEADER_KIND, NULL, NULL);
+	if (n > 0 && (unsigned)n > o->headers_max) {
+		http_reply_errorf(req, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+				  "too_large", NULL,
+				  "the request has %d header fields; the limit "
+				  "is %u",
+				  n, o->headers_max);
+		return -1;
+	}
+	ci = MHD_get_connection_info(req->conn,
+				     MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+	if (ci && ci->header_size > o->header_max) {
+		http_reply_errorf(req, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+				  "too_large", NULL,
+				  "the request line and header fields are %zu "
+				  "bytes; the limit is %zu bytes",
+				  ci->header_size, o->header_max);
+		return -1;
+	}
+	return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				  const char *url, const char *method,
 				  const char *version, const char *upload,
@@ -602,13 +713,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	struct http_req *req = *con_cls;
 
 	(void)version;
-	if (!req) {
+	if (!req || !req->started) {
 		const char *cl;
-		uint64_t n;
+		uint64_t n = 0;
+		int bad_cl;
 
-		req = px_calloc(1, sizeof(*req));
-		if (!req)
-			return MHD_NO;
+		if (!req) {
+			req = px_calloc(1, sizeof(*req));
+			if (!req)
+				return MHD_NO;
+			req->uri_len = strlen(url);
+			*con_cls = req;
+		}
+		req->started = 1;
 		req->srv = srv;
 		req->conn = conn;
 		req->url = url;
@@ -617,21 +734,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		px_buf_init(&req->body, srv->opt.body_max);
 		atomic_fetch_add(&srv->inflight, 1);
 		req->counted = 1;
-		*con_cls = req;
 		if (atomic_load(&srv->stopping)) { /* S2 */
 			http_reply_errorf(req, 503, "unavailable", NULL,
 					  "the server is shutting down");
 			return queue(req);
 		}
-		/* A declared body over the limit is refused before it is
-		 * sent (no 100 Continue). */
+		if (check_head(req)) /* S8 */
+			return queue(req);
+		/* A declared body over the limit (S3).  A client that waits
+		 * for 100 Continue, or declares far more than the limit, is
+		 * answered at once: it never sends the body (or microhttpd
+		 * closes the connection instead of reading it).  Any other
+		 * client's body is read and dropped first, then answered: a
+		 * reverse proxy sends the body without waiting, and would
+		 * take a connection closed under it for a dead server. */
 		cl = MHD_lookup_connection_value(
 		    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && (px_parse_u64(cl, strlen(cl), &n) ||
-			   n > srv->opt.body_max)) {
+		bad_cl = cl && px_parse_u64(cl, strlen(cl), &n) != 0;
+		if (bad_cl || (cl && n > srv->opt.body_max)) {
+			const char *ex = MHD_lookup_connection_value(
+			    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
 			req->too_big = 1;
-			dispatch(req);
-			return queue(req);
+			px_buf_release(&req->body);
+			if (bad_cl ||
+			    (ex && strcasecmp(ex, "100-continue") == 0) ||
+			    n / HTTP_DRAIN_FACTOR > srv->opt.body_max) {
+				dispatch(req);
+				return queue(req);
+			}
 		}
 		return MHD_YES;
 	}
@@ -794,8 +924,18 @@ int http_serve(const char *dir, const struct http_options *opt,
 		srv->opt.timeout = 30;
 	if (!srv->opt.body_max)
 		srv->opt.body_max = 1u << 20;
-	if (!srv->opt.conn_memory)
-		srv->opt.conn_memory = 64u * 1024;
+	if (!srv->opt.header_max)
+		srv->opt.header_max = 16u * 1024;
+	if (!srv->opt.url_max)
+		srv->opt.url_max = 8u * 1024;
+	if (srv->opt.url_max > srv->opt.header_max)
+		srv->opt.url_max = srv->opt.header_max;
+	if (!srv->opt.headers_max)
+		srv->opt.headers_max = 100;
+	if (!srv->opt.conn_memory) /* S8 */
+		srv->opt.conn_memory = 4 * srv->opt.header_max < 64u * 1024
+					   ? 64u * 1024
+					   : 4 * srv->opt.header_max;
 	if (!srv->opt.login_user_max)
 		srv->opt.login_user_max = 5;
 	if (!srv->opt.login_ip_max)
@@ -819,6 +959,19 @@ int http_serve(const char *dir, const struct http_options *opt,
 		return px_errorf(err, PX_ENOMEM, "out of memory");
 	}
 	rc = parse_listen(srv->opt.listen, &ss, &sslen, &v6, err);
+	if (rc == 0 && srv->opt.trusted_proxy) { /* S9 */
+		if (inet_pton(AF_INET, srv->opt.trusted_proxy,
+			      srv->proxy_addr) == 1)
+			srv->proxy_family = AF_INET;
+		else if (inet_pton(AF_INET6, srv->opt.trusted_proxy,
+				   srv->proxy_addr) == 1)
+			srv->proxy_family = AF_INET6;
+		else
+			rc = px_errorf(err, PX_EUSAGE,
+				       "--trusted-proxy '%s': not an IPv4 or "
+				       "IPv6 address",
+				       srv->opt.trusted_proxy);
+	}
 	if (rc) {
 		server_release(srv);
 		return rc;
@@ -856,14 +1009,16 @@ int http_serve(const char *dir, const struct http_options *opt,
 	srv->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
 	    mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    /* One thread is the polling thread itself, not a pool of one. */
-	    MHD_OPTION_THREAD_POOL_SIZE,
-	    srv->opt.threads > 1 ? (unsigned)srv->opt.threads : 0u,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)srv->opt.conn_limit,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)srv->opt.timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)srv->opt.conn_memory,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+	    /* One thread is the polling thread itself, not a pool of one:
+	     * then the list ends here. */
+	    srv->opt.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+	    (unsigned)srv->opt.threads, MHD_OPTION_END);
 	if (!srv->daemon) {
 		rc = px_errorf(err, PX_EIO, "cannot listen on %s: %s",
 			       srv->opt.listen, strerror(errno));

@@ -302,3 +302,58 @@ def test_login_rate_limit(tmp_root):
         assert c.login("reader").status == 429
     finally:
         w.server.stop_clean()
+
+
+# ---- behind a reverse proxy
+
+def proxied_login(c, name, password, client):
+    return c.post("/api/v1/session", {"username": name, "password": password},
+                  headers={"X-Forwarded-For": client})
+
+
+def audit_rows(w, what):
+    r = w.tokens["admin"].get("/api/v1/audit?limit=1000")
+    assert r.status == 200, r
+    return [a for a in r.json()["items"] if a["what"] == what]
+
+
+def test_trusted_proxy_names_the_client(tmp_root):
+    """Behind the proxy given by --trusted-proxy, a client is known by the
+    address the proxy put last in X-Forwarded-For: audited so, and its
+    failed logins counted against it, so one client cannot lock out all
+    the others (who share the proxy's address)."""
+    w = build_world(tmp_root, "proxied", "--login-limit", "2",
+                    "--trusted-proxy", "127.0.0.1")
+    try:
+        c = w.server.client()
+        # The first element is the client's own claim; the last, the
+        # proxy's word.  The limit per address is 6 x 2.
+        for i in range(12):
+            assert proxied_login(c, "user%d" % i, "wrong password",
+                                 "198.51.100.1, 192.0.2.7").status == 401
+        r = proxied_login(c, "reader", PASSWORD, "192.0.2.7")
+        assert r.status == 429, r
+        assert proxied_login(c, "reader", PASSWORD,
+                             "192.0.2.8").status == 200
+        assert proxied_login(c, "reader", PASSWORD,
+                             "2001:DB8::0:1").status == 200
+        failed = audit_rows(w, "login-failed")
+        assert len([a for a in failed if a["ip"] == "192.0.2.7"]) == 12
+        assert not [a for a in failed if a["ip"] == "198.51.100.1"]
+        ips = {a["ip"] for a in audit_rows(w, "login")}
+        assert {"192.0.2.8", "2001:db8::1"} <= ips, ips
+        # A header that names no address leaves the proxy's own.
+        assert proxied_login(c, "nobody", "wrong password",
+                             "unknown").status == 401
+        assert audit_rows(w, "login-failed")[0]["ip"] == "127.0.0.1"
+    finally:
+        w.server.stop_clean()
+
+
+def test_untrusted_forwarded_for_is_ignored(world):
+    c = world.server.client()
+    assert proxied_login(c, "xff-probe", "wrong password",
+                         "192.0.2.9").status == 401
+    rows = [a for a in audit_rows(world, "login-failed")
+            if a["user"] == "xff-probe"]
+    assert rows and all(a["ip"] == "127.0.0.1" for a in rows), rows

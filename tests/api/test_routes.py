@@ -74,6 +74,42 @@ def test_openapi_is_served_and_equal(world, spec):
     assert yaml.safe_load(r.body) == spec
 
 
+def test_openapi_is_part_of_the_binary(tmp_root, spec):
+    """The description is built into the binary (its bytes are in it), so
+    a copy of the binary run from another directory serves the same
+    file: nothing depends on the source tree or the current directory."""
+    from conftest import PX, Server, make_datadir
+    import shutil
+    import subprocess
+    bindir = os.path.join(tmp_root, "bin")
+    os.makedirs(bindir, exist_ok=True)
+    exe = os.path.join(bindir, "parallax")
+    shutil.copy(PX, exe)
+    with open(OPENAPI, "rb") as f:
+        text = f.read()
+    with open(exe, "rb") as f:
+        assert text in f.read()
+    datadir = os.path.join(tmp_root, "moved")
+    make_datadir(datadir)
+    with open(datadir + ".stderr", "wb") as err:
+        p = subprocess.Popen([exe, "serve", datadir, "--listen",
+                              "127.0.0.1:0", "--threads", "1"], cwd="/",
+                             stdout=subprocess.PIPE, stderr=err)
+        try:
+            line = p.stdout.readline().decode()
+            srv = Server(datadir)
+            srv.port = int(line.split("127.0.0.1:")[1].split("/")[0])
+            r = srv.client().get("/api/v1/openapi.yaml")
+            assert r.status == 200 and r.body == text
+        finally:
+            p.terminate()
+            rc = p.wait(60)
+            p.stdout.close()
+    with open(datadir + ".stderr", "rb") as f:
+        log = f.read().decode("utf-8", "replace")
+    assert rc == 0 and "Sanitizer" not in log, (rc, log[-3000:])
+
+
 def concrete(template, data, world):
     """A path for a route template, with real ids."""
     return (template.replace("{id}", data["event"]["id"])
