@@ -2,14 +2,15 @@
  * fuzz_http.c - libFuzzer target for everything the server parses from a
  * client (src/http/parse.c): JSON request bodies (login, record revision,
  * withdrawal, user, token, any object), the signed entry of POST
- * /api/v1/entries read for its owner, query values, the Cookie header and
- * the Authorization header.  The first input byte picks the parser; the
+ * /api/v1/entries read for its owner, query values, the Cookie header,
+ * the Authorization header and X-Forwarded-For.  The first input byte picks the parser; the
  * rest is its input.  For any input: nothing crashes or leaks; a failure
  * always fills the error with a 4xx status, an API error code and a
  * printable message; a success leaves NUL-terminated, bounded outputs.
  */
 #include "http/httpint.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,13 +124,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		free(s);
 		return 0;
-	case 8:
+	case 8: {
+		char addr[INET6_ADDRSTRLEN];
+		unsigned char bin[16];
 		s = cstr(data + 1, n);
 		if (http_bearer_get(s, out, sizeof(out)) == 0 &&
 		    (strlen(out) == 0 || strlen(out) >= sizeof(out)))
 			abort();
+		/* the same text as an X-Forwarded-For value: an address
+		 * given back is one inet_pton reads */
+		if (http_forwarded_for(s, addr, sizeof(addr)) == 0 &&
+		    inet_pton(AF_INET, addr, bin) != 1 &&
+		    inet_pton(AF_INET6, addr, bin) != 1)
+			abort();
 		free(s);
 		return 0;
+	}
 	case 9:
 		s = cstr(data + 1, n);
 		rc = http_query_limit("limit", s, &lim, &e);
