@@ -256,6 +256,7 @@ int store_open(const char *path, int readonly, struct store **out,
 	if (!st)
 		return px_errorf(err, PX_ENOMEM, "store: out of memory");
 	st->readonly = readonly;
+	st->ridgen = 1; /* slots start at generation 0: none valid */
 	rc = sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		rc = px_errorf(err, readonly && rc == SQLITE_CANTOPEN
@@ -389,6 +390,7 @@ void store_close(struct store *st)
 	jcache_clear(st);
 	px_free(st->jcache);
 	px_free(st->jused);
+	px_free(st->ridcache);
 	sqlite3_close(st->db);
 	px_free(st);
 }
@@ -442,6 +444,7 @@ void store_rollback(struct store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	st->sp_depth = 0;
 	jcache_clear(st);
+	st->ridgen++;
 	check_dirty(st);
 	load_applied(st, NULL);
 }
@@ -477,19 +480,47 @@ void store_rollback_to(struct store *st)
 	run(st, S_ENTRY_RELEASE, NULL);
 	st->sp_depth--;
 	jcache_clear(st);
+	st->ridgen++;
 	check_dirty(st);
 	load_applied(st, NULL);
 }
 
 /* ---- lookups shared with query.c */
 
+static struct store_ridcache *ridcache_slot(struct store *st,
+					    const char *id)
+{
+	uint64_t h = UINT64_C(1469598103934665603);
+
+	if (!st->ridcache) {
+		st->ridcache = px_calloc(STORE_RIDCACHE, sizeof(*st->ridcache));
+		if (!st->ridcache)
+			return NULL; /* only slower */
+	}
+	/* FNV-1a over the id's last bytes (hex digits of its hash) */
+	for (size_t n = strlen(id), i = n > 16 ? n - 16 : 0; i < n; i++)
+		h = (h ^ (unsigned char)id[i]) * UINT64_C(1099511628211);
+	return &st->ridcache[h & (STORE_RIDCACHE - 1)];
+}
+
 int64_t store_rid(struct store *st, const char *id, int *kind,
 		  int *withdrawn, struct px_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, S_RID_BY_ID, err);
+	struct store_ridcache *c = NULL;
+	sqlite3_stmt *s;
 	int64_t rid = 0;
 	int rc;
 
+	/* withdrawn can change; the rest of a known record cannot */
+	if (!withdrawn && strlen(id) < REC_ID_SIZE) {
+		c = ridcache_slot(st, id);
+		if (c && c->gen == st->ridgen && strcmp(c->id, id) == 0) {
+			if (kind)
+				*kind = c->kind;
+			return c->rid;
+		}
+	}
+	s = store_stmt(st, S_RID_BY_ID, err);
 	if (!s)
 		return err ? err->code : PX_EIO;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
@@ -500,6 +531,12 @@ int64_t store_rid(struct store *st, const char *id, int *kind,
 			*kind = sqlite3_column_int(s, 1);
 		if (withdrawn)
 			*withdrawn = sqlite3_column_int(s, 2);
+		if (c) {
+			c->gen = st->ridgen;
+			c->kind = sqlite3_column_int(s, 1);
+			c->rid = rid;
+			snprintf(c->id, sizeof(c->id), "%s", id);
+		}
 	} else if (rc != SQLITE_DONE) {
 		rid = store_sqlerr(st, rc, "looking up a record", err);
 	}
@@ -1704,6 +1741,7 @@ int store_apply_prepared(struct store *st, uint64_t index,
 					   c.rec.json);
 		} else {
 			run(st, S_SP_ROLLBACK, NULL);
+			st->ridgen++;
 			run(st, S_SP_RELEASE, NULL);
 		}
 	}
@@ -1714,6 +1752,8 @@ int store_apply_prepared(struct store *st, uint64_t index,
 			wrc = exec(st, "COMMIT", err);
 		else
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		if (wrc < 0)
+			st->ridgen++;
 		jcache_clear(st);
 	}
 	ctx_release(&c);

@@ -156,6 +156,20 @@ struct store_jcache {
 	json_t *json;
 };
 
+/* Slots of the cache of record ids (direct-mapped by a hash of the id). */
+#define STORE_RIDCACHE 4096
+
+/* A record id known to the store and its rid and kind, which never change
+ * once the record is committed.  Valid while gen is the store's ridgen,
+ * which every rollback advances (a rolled-back record's id must not stay
+ * known). */
+struct store_ridcache {
+	uint32_t gen;
+	int kind;
+	int64_t rid;
+	char id[REC_ID_SIZE];
+};
+
 struct store {
 	sqlite3 *db;
 	int readonly;
@@ -167,6 +181,8 @@ struct store {
 			       since: store_flush writes them) */
 	sqlite3_stmt *stmt[S_COUNT];
 	struct store_vcache vcache[STORE_VCACHE];
+	struct store_ridcache *ridcache; /* STORE_RIDCACHE slots, or NULL */
+	uint32_t ridgen;		     /* from 1 */
 	struct store_jcache *jcache; /* STORE_JCACHE slots, or NULL */
 	uint32_t *jused;	     /* the slots in use */
 	size_t jn;
