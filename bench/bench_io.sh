@@ -3,7 +3,8 @@
 # CSV of 300,000 rows (BENCH_IO_ROWS to change it; bench_io.py), imports it
 # into a new data directory with `parallax import ucdp` (signed, logged and
 # indexed: each row is an event, UCDP's account of it and its sources), then
-# exports it with `parallax export ucdp`, `acled` and `jsonl`.  Prints rows
+# exports it with `parallax export ucdp`, `acled` and `jsonl`, and the CSV
+# formats with --consensus and with filters (dates, party, type).  Prints rows
 # per second against the targets (import >= 10,000 rows/s, export >= 50,000
 # rows/s) and the CPU time per row, which does not depend on how loaded the
 # machine is.  The directory is removed afterwards unless BENCH_IO_DIR is
@@ -51,7 +52,7 @@ report() { # label rows wall cpu target
 import sys
 label, n, wall, cpu, target = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
 rate = n / wall if wall else 0
-print('%-14s %8d rows  %7.1f s  %8.0f rows/s  (target %d: %s)  cpu %.1f s = %.0f rows per cpu-second'
+print('%-16s %8d rows  %7.1f s  %8.0f rows/s  (target %d: %s)  cpu %.1f s = %.0f rows per cpu-second'
       % (label, n, wall, rate, target, 'met' if rate >= target else 'NOT met', cpu, n / cpu if cpu else 0))
 " "$@"
 }
@@ -64,8 +65,10 @@ if [ ! -f "$data/log.pub" ]; then
 	set -- $(timed "$px" import ucdp "$csv" --as "$(cat "$work/party")" --dir "$data" --quiet)
 	report "import ucdp" "$rows" "$1" "$2" 10000
 fi
-for fmt in ucdp acled jsonl; do
-	set -- $(timed "$px" export "$fmt" --dir "$data" --output "$work/out.$fmt")
+# each export: a label, then the arguments after `parallax export`
+while IFS='|' read -r label args; do
+	fmt=${args%% *}
+	set -- $(timed "$px" export $args --dir "$data" --output "$work/out.$fmt")
 	n=$(python3 -c "
 import csv, sys
 f = sys.argv[1]
@@ -74,5 +77,14 @@ if f.endswith('jsonl'):
 else:
     print(sum(1 for _ in csv.reader(open(f, newline=''))) - 1)
 " "$work/out.$fmt")
-	report "export $fmt" "$n" "$1" "$2" 50000
-done
+	report "$label" "$n" "$1" "$2" 50000
+done <<EOF
+export ucdp|ucdp
+export acled|acled
+export jsonl|jsonl
+ucdp consensus|ucdp --consensus
+acled consensus|acled --consensus
+acled 18 months|acled --from 2018-01-01 --to 2019-06-30
+ucdp party|ucdp --party $(cat "$work/party")
+ucdp battles c.|ucdp --type battle --consensus
+EOF

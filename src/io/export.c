@@ -19,13 +19,23 @@
  * "acled.NAME=" / "ucdp.NAME=" lines the importers keep in the comment.
  * CSV follows RFC 4180 §2: CRLF line ends, fields quoted when they hold a
  * comma, a quote or a line break, quotes doubled.
+ *
+ * The CSV exports stream: one pass of the store (src/store/scan.h) gives
+ * each account's (or each event's and its accounts') stored canonical JSON
+ * in list order, read in place once (struct jdoc below) rather than built
+ * into record objects; the places and sources rows name are looked up once
+ * per export and cached.  No query is made per row but those lookups.
  */
 #include "io/ioint.h"
 #include "log/log.h"
 #include "repo/repo.h"
+#include "store/scan.h"
 #include "store/store.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- CSV writing (RFC 4180 §2) */
@@ -33,6 +43,7 @@
 int io_csv_field(struct px_buf *b, const char *s, size_t len)
 {
 	int quote = len && (s[0] == ' ' || s[len - 1] == ' ');
+	const char *q;
 
 	for (size_t i = 0; i < len && !quote; i++)
 		if (s[i] == '"' || s[i] == ',' || s[i] == '\n' || s[i] == '\r')
@@ -41,12 +52,17 @@ int io_csv_field(struct px_buf *b, const char *s, size_t len)
 		return px_buf_add(b, s, len);
 	if (px_buf_addc(b, '"'))
 		return PX_ETOOBIG;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"' && px_buf_addc(b, '"'))
+	/* each run up to and including a quote, then that quote again */
+	while ((q = memchr(s, '"', len)) != NULL) {
+		size_t n = (size_t)(q - s) + 1;
+
+		if (px_buf_add(b, s, n) || px_buf_addc(b, '"'))
 			return PX_ETOOBIG;
-		if (px_buf_addc(b, (uint8_t)s[i]))
-			return PX_ETOOBIG;
+		s += n;
+		len -= n;
 	}
+	if (px_buf_add(b, s, len))
+		return PX_ETOOBIG;
 	return px_buf_addc(b, '"');
 }
 
@@ -76,15 +92,576 @@ static void cellf(struct row *r, const char *fmt, ...)
 	cell(r, tmp);
 }
 
+/* An integer cell: what cellf(r, "%lld", v) writes. */
+static void celli(struct row *r, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	if (r->n++)
+		px_buf_addc(&r->b, ',');
+	px_buf_add(&r->b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 static void row_end(struct row *r)
 {
 	px_buf_add(&r->b, "\r\n", 2);
 	r->n = 0;
 }
 
+/* ---- stored canonical JSON, read in place */
+
+/*
+ * The CSV rows read each revision through a struct jdoc: the text parsed
+ * once into a flat array of values in document order (each knowing where
+ * the value after it starts), every string decoded into the document's own
+ * arena.  Stored revisions are canonical JSON (docs/MODEL.md "Canonical
+ * JSON", RFC 8785), so this costs one pass over the bytes instead of a
+ * tree of allocations, and two values are equal exactly when their texts
+ * are (RFC 8785 §3.2).  The accessors answer as jansson's do for a member
+ * that is absent or of another type: NULL, 0, no elements.  A text
+ * jansson would refuse is refused (RFC 8259: no trailing bytes, control
+ * characters escaped, valid UTF-8, \u0000 and lone surrogates not
+ * allowed, integers that fit in 64 bits).
+ */
+enum jt { JT_NULL, JT_BOOL, JT_INT, JT_REAL, JT_STR, JT_ARR, JT_OBJ };
+
+#define JD_DEPTH 64 /* canonical JSON nests at most 32 levels */
+
+struct jv {
+	uint8_t type;
+	uint32_t slen;	   /* JT_STR: decoded length */
+	uint32_t next;	   /* index of the value after this one's contents */
+	uint32_t n;	   /* JT_ARR: elements; JT_OBJ: members */
+	uint32_t off, len; /* the value's text */
+	union {
+		const char *s; /* JT_STR: decoded, NUL-terminated */
+		int64_t i;     /* JT_INT; JT_BOOL: 1 for true */
+	} u;
+};
+
+struct jdoc {
+	struct jv *v; /* v[0] is the document; a member is its name (a
+			 JT_STR) followed by its value */
+	size_t n, cap;
+	char *a; /* the text, then the decoded strings */
+	size_t acap, aused;
+	size_t len; /* of the text */
+};
+
+/* A value: doc and index; absent when d is NULL or i < 0. */
+struct jr {
+	const struct jdoc *d;
+	int i;
+};
+
+static const struct jr jnone = {NULL, -1};
+
+static void jd_release(struct jdoc *d)
+{
+	px_free(d->v);
+	px_free(d->a);
+	memset(d, 0, sizeof(*d));
+}
+
+static int jd_add(struct jdoc *d)
+{
+	if (d->n == d->cap) {
+		size_t ncap = d->cap ? d->cap * 2 : 64;
+		struct jv *nv;
+
+		if (ncap > UINT32_MAX)
+			return -1;
+		nv = px_realloc(d->v, ncap * sizeof(*nv));
+		if (!nv)
+			return -1;
+		d->v = nv;
+		d->cap = ncap;
+	}
+	memset(&d->v[d->n], 0, sizeof(d->v[d->n]));
+	return (int)d->n++;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
+}
+
+/* Four hex digits at t[i..]; -1 if they are not. */
+static long hex4(const char *t, size_t n, size_t i)
+{
+	long v = 0;
+
+	if (i + 4 > n)
+		return -1;
+	for (size_t k = 0; k < 4; k++) {
+		int h = hexval(t[i + k]);
+
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/* The bytes a JSON string holds as themselves: printable ASCII but the
+ * quote and the backslash (RFC 8259 §7). */
+/* clang-format off */
+static const unsigned char jd_plain[256] = {
+#define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+	R16(0), R16(0),					/* 0x00-0x1f */
+	1, 1, 0 /* '"' */, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	R16(1), R16(1),					/* 0x30-0x4f */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0 /* '\\' */, 1, 1, 1,
+	R16(1), R16(1),					/* 0x60-0x7f */
+	R16(0), R16(0), R16(0), R16(0),			/* 0x80-0xff: */
+	R16(0), R16(0), R16(0), R16(0),			/* utf8_len */
+#undef R16
+};
+/* clang-format on */
+
+/* The length of the UTF-8 sequence at t[0..n) (RFC 3629 §4: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0 if it is not one. */
+static size_t utf8_len(const unsigned char *t, size_t n)
+{
+	size_t len = t[0] >= 0xF0 ? 4 : t[0] >= 0xE0 ? 3 : t[0] >= 0xC0 ? 2 : 0;
+	uint32_t cp;
+
+	if (!len || t[0] > 0xF4 || len > n)
+		return 0;
+	cp = t[0] & (0x7F >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((t[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (t[i] & 0x3F);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+	    (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+/* The string at t[*pos] (its opening quote), decoded to *out (RFC 8259
+ * §7), its length in *slen; *pos moves past the closing quote. */
+static int jd_string(const char *t, size_t n, size_t *pos, char **out,
+		     uint32_t *slen)
+{
+	size_t i = *pos + 1;
+	char *o = *out;
+
+	while (i < n && t[i] != '"') {
+		size_t run = i;
+		long cp;
+
+		/* a run of characters that stand for themselves */
+		for (;;) {
+			size_t k;
+
+			while (run < n && jd_plain[(unsigned char)t[run]])
+				run++;
+			if (run >= n || (unsigned char)t[run] < 0x80)
+				break;
+			k = utf8_len((const unsigned char *)t + run, n - run);
+			if (!k)
+				return -1;
+			run += k;
+		}
+		memcpy(o, t + i, run - i);
+		o += run - i;
+		i = run;
+		if (i >= n || t[i] == '"')
+			break;
+		if ((unsigned char)t[i] < 0x20)
+			return -1;
+		if (++i >= n)
+			return -1;
+		switch (t[i]) {
+		case '"':
+		case '\\':
+		case '/':
+			*o++ = t[i];
+			break;
+		case 'b':
+			*o++ = '\b';
+			break;
+		case 'f':
+			*o++ = '\f';
+			break;
+		case 'n':
+			*o++ = '\n';
+			break;
+		case 'r':
+			*o++ = '\r';
+			break;
+		case 't':
+			*o++ = '\t';
+			break;
+		case 'u':
+			cp = hex4(t, n, i + 1);
+			if (cp <= 0 || (cp >= 0xDC00 && cp <= 0xDFFF))
+				return -1;
+			i += 4;
+			if (cp >= 0xD800 && cp <= 0xDBFF) {
+				long lo;
+
+				if (i + 2 >= n || t[i + 1] != '\\' ||
+				    t[i + 2] != 'u')
+					return -1;
+				lo = hex4(t, n, i + 3);
+				if (lo < 0xDC00 || lo > 0xDFFF)
+					return -1;
+				cp = 0x10000 + ((cp - 0xD800) << 10) +
+				     (lo - 0xDC00);
+				i += 6;
+			}
+			if (cp < 0x80) {
+				*o++ = (char)cp;
+			} else if (cp < 0x800) {
+				*o++ = (char)(0xC0 | (cp >> 6));
+				*o++ = (char)(0x80 | (cp & 0x3F));
+			} else if (cp < 0x10000) {
+				*o++ = (char)(0xE0 | (cp >> 12));
+				*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+				*o++ = (char)(0x80 | (cp & 0x3F));
+			} else {
+				*o++ = (char)(0xF0 | (cp >> 18));
+				*o++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+				*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+				*o++ = (char)(0x80 | (cp & 0x3F));
+			}
+			break;
+		default:
+			return -1;
+		}
+		i++;
+	}
+	if (i >= n)
+		return -1;
+	*slen = (uint32_t)(o - *out);
+	*o++ = 0;
+	*out = o;
+	*pos = i + 1;
+	return 0;
+}
+
+static size_t skip_ws(const char *t, size_t n, size_t i)
+{
+	while (i < n &&
+	       (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* The value at d->a[*pos]: its index, or -1 if the text is not JSON. */
+static int jd_value(struct jdoc *d, size_t *pos, char **sp, int depth)
+{
+	const char *t = d->a;
+	size_t n = d->len, i = skip_ws(t, n, *pos), start = i;
+	int me = jd_add(d);
+
+	if (me < 0 || depth > JD_DEPTH || i >= n)
+		return -1;
+	if (t[i] == '{' || t[i] == '[') {
+		int obj = t[i] == '{';
+		char close = obj ? '}' : ']';
+
+		d->v[me].type = obj ? JT_OBJ : JT_ARR;
+		i = skip_ws(t, n, i + 1);
+		if (i < n && t[i] == close) {
+			i++;
+		} else {
+			for (;;) {
+				if (obj) {
+					int k;
+
+					i = skip_ws(t, n, i);
+					if (i >= n || t[i] != '"')
+						return -1;
+					k = jd_add(d);
+					if (k < 0)
+						return -1;
+					d->v[k].type = JT_STR;
+					d->v[k].off = (uint32_t)i;
+					d->v[k].u.s = *sp;
+					if (jd_string(t, n, &i, sp,
+						      &d->v[k].slen) < 0)
+						return -1;
+					d->v[k].len =
+					    (uint32_t)(i - d->v[k].off);
+					d->v[k].next = (uint32_t)d->n;
+					i = skip_ws(t, n, i);
+					if (i >= n || t[i] != ':')
+						return -1;
+					i++;
+				}
+				*pos = i;
+				if (jd_value(d, pos, sp, depth + 1) < 0)
+					return -1;
+				i = skip_ws(t, n, *pos);
+				d->v[me].n++;
+				if (i < n && t[i] == ',') {
+					i++;
+					continue;
+				}
+				if (i < n && t[i] == close) {
+					i++;
+					break;
+				}
+				return -1;
+			}
+		}
+	} else if (t[i] == '"') {
+		d->v[me].type = JT_STR;
+		d->v[me].u.s = *sp;
+		if (jd_string(t, n, &i, sp, &d->v[me].slen) < 0)
+			return -1;
+	} else if (n - i >= 4 && memcmp(t + i, "null", 4) == 0) {
+		d->v[me].type = JT_NULL;
+		i += 4;
+	} else if (n - i >= 4 && memcmp(t + i, "true", 4) == 0) {
+		d->v[me].type = JT_BOOL;
+		d->v[me].u.i = 1;
+		i += 4;
+	} else if (n - i >= 5 && memcmp(t + i, "false", 5) == 0) {
+		d->v[me].type = JT_BOOL;
+		i += 5;
+	} else {
+		/* RFC 8259 §6: -? int frac? exp? */
+		int neg = t[i] == '-', real = 0, big = 0;
+		uint64_t v = 0;
+
+		if (neg)
+			i++;
+		if (i >= n || t[i] < '0' || t[i] > '9')
+			return -1;
+		if (t[i] == '0' && i + 1 < n && t[i + 1] >= '0' &&
+		    t[i + 1] <= '9')
+			return -1;
+		for (; i < n && t[i] >= '0' && t[i] <= '9'; i++) {
+			if (v > (UINT64_C(1) << 63) / 10)
+				big = 1;
+			v = v * 10 + (uint64_t)(t[i] - '0');
+		}
+		if (i < n && t[i] == '.') {
+			real = 1;
+			if (++i >= n || t[i] < '0' || t[i] > '9')
+				return -1;
+			while (i < n && t[i] >= '0' && t[i] <= '9')
+				i++;
+		}
+		if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+			real = 1;
+			i++;
+			if (i < n && (t[i] == '+' || t[i] == '-'))
+				i++;
+			if (i >= n || t[i] < '0' || t[i] > '9')
+				return -1;
+			while (i < n && t[i] >= '0' && t[i] <= '9')
+				i++;
+		}
+		if (!real && (big || v > (uint64_t)INT64_MAX + (uint64_t)neg))
+			return -1; /* jansson: too big an integer */
+		if (real) {
+			double dv;
+
+			errno = 0;
+			dv = strtod(t + start, NULL);
+			if (errno == ERANGE &&
+			    (dv == HUGE_VAL || dv == -HUGE_VAL))
+				return -1; /* jansson: real number overflow */
+		}
+		d->v[me].type = real ? JT_REAL : JT_INT;
+		d->v[me].u.i = real ? 0 : neg ? (int64_t)(0 - v) : (int64_t)v;
+	}
+	d->v[me].off = (uint32_t)start;
+	d->v[me].len = (uint32_t)(i - start);
+	d->v[me].next = (uint32_t)d->n;
+	*pos = i;
+	return me;
+}
+
+/* Parse text[0..len) into d (its memory reused); 0, or -1 if it is not
+ * JSON (d then holds nothing). */
+static int jd_parse(struct jdoc *d, const char *text, size_t len)
+{
+	size_t pos = 0;
+	char *sp;
+
+	d->n = 0;
+	if (!text || len > UINT32_MAX / 2)
+		return -1;
+	/* the text, and room for its strings decoded (never longer) */
+	if (2 * len + 2 > d->acap) {
+		char *na = px_realloc(d->a, 2 * len + 2);
+
+		if (!na)
+			return -1;
+		d->a = na;
+		d->acap = 2 * len + 2;
+	}
+	memcpy(d->a, text, len);
+	d->a[len] = 0;
+	d->len = len;
+	sp = d->a + len + 1;
+	if (jd_value(d, &pos, &sp, 0) != 0 || skip_ws(d->a, len, pos) != len) {
+		d->n = 0;
+		return -1;
+	}
+	d->aused = (size_t)(sp - d->a);
+	return 0;
+}
+
+/* A copy of d in one allocation of the size it needs (px_free frees
+ * it), or NULL. */
+static struct jdoc *jd_copy(const struct jdoc *d, size_t *size)
+{
+	size_t vs = d->n * sizeof(struct jv);
+	struct jdoc *c;
+
+	*size = sizeof(*c) + vs + d->aused;
+	c = px_malloc(*size);
+	if (!c)
+		return NULL;
+	memset(c, 0, sizeof(*c));
+	c->v = (struct jv *)(c + 1);
+	c->a = (char *)c->v + vs;
+	memcpy(c->v, d->v, vs);
+	memcpy(c->a, d->a, d->aused);
+	c->n = c->cap = d->n;
+	c->acap = c->aused = d->aused;
+	c->len = d->len;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].type == JT_STR)
+			c->v[i].u.s = c->a + (c->v[i].u.s - d->a);
+	return c;
+}
+
+static struct jr jroot(const struct jdoc *d)
+{
+	struct jr r = {d, d && d->n ? 0 : -1};
+
+	return r;
+}
+
+static int jhas(struct jr v)
+{
+	return v.d && v.i >= 0;
+}
+
+static int jtype(struct jr v)
+{
+	return jhas(v) ? v.d->v[v.i].type : -1;
+}
+
+/* The member k of object o. */
+static struct jr jget(struct jr o, const char *k)
+{
+	const struct jv *v;
+	struct jr r = jnone;
+	uint32_t at;
+	size_t kl = strlen(k);
+
+	if (jtype(o) != JT_OBJ)
+		return r;
+	v = o.d->v;
+	at = (uint32_t)o.i + 1;
+	for (uint32_t m = 0; m < v[o.i].n; m++) {
+		if (v[at].slen == kl && memcmp(v[at].u.s, k, kl) == 0) {
+			r.d = o.d;
+			r.i = (int)at + 1;
+			return r;
+		}
+		at = v[at + 1].next;
+	}
+	return r;
+}
+
+/* The first element of array a; jnext gives the one after. */
+static struct jr jfirst(struct jr a)
+{
+	struct jr r = jnone;
+
+	if (jtype(a) == JT_ARR && a.d->v[a.i].n) {
+		r.d = a.d;
+		r.i = a.i + 1;
+	}
+	return r;
+}
+
+/* The element after e in array a. */
+static struct jr jnext(struct jr a, struct jr e)
+{
+	struct jr r = jnone;
+
+	if (jhas(e) && e.d->v[e.i].next < a.d->v[a.i].next) {
+		r.d = e.d;
+		r.i = (int)e.d->v[e.i].next;
+	}
+	return r;
+}
+
+#define jforeach(a, e) for (e = jfirst(a); jhas(e); e = jnext(a, e))
+
+static size_t jsize(struct jr a)
+{
+	return jtype(a) == JT_ARR ? a.d->v[a.i].n : 0;
+}
+
+static const char *jstr(struct jr v)
+{
+	return jtype(v) == JT_STR ? v.d->v[v.i].u.s : NULL;
+}
+
+static int64_t jint(struct jr v)
+{
+	return jtype(v) == JT_INT ? v.d->v[v.i].u.i : 0;
+}
+
+/* The string member k of o, or "". */
+static const char *jsget(struct jr o, const char *k)
+{
+	const char *s = jstr(jget(o, k));
+
+	return s ? s : "";
+}
+
+/* The value's text (canonical: equal values, equal texts). */
+static const char *jtext(struct jr v, size_t *len)
+{
+	*len = jhas(v) ? v.d->v[v.i].len : 0;
+	return jhas(v) ? v.d->a + v.d->v[v.i].off : "";
+}
+
+/* As json_equal: 0 when either is absent. */
+static int jequal(struct jr a, struct jr b)
+{
+	size_t la, lb;
+	const char *ta = jtext(a, &la), *tb = jtext(b, &lb);
+
+	return jhas(a) && jhas(b) && la == lb && memcmp(ta, tb, la) == 0;
+}
+
 /* ---- context */
 
 struct agg;
+
+#define DOCS_MAX 100000	      /* places and sources cached */
+#define DOCS_BYTES (8u << 20) /* and their size */
+
+/* A "prefix.NAME=value" line of the comment being written out. */
+struct kv {
+	const char *k, *v;
+	size_t kl, vl;
+};
 
 struct ex {
 	struct repo *repo;
@@ -93,33 +670,53 @@ struct ex {
 	FILE *out;
 	struct io_export_stats *stats;
 	struct px_progress prog;
-	struct io_map cache; /* id -> index in objs */
-	json_t *objs;	     /* cached records (places, sources) */
+	struct store_scan *scan; /* the passes, and records by id */
+	struct io_map cache;	 /* id -> index in objs (GeoJSON) */
+	json_t *objs;	    /* cached current revisions (places); null for an id
+			       the store does not know */
+	struct io_map docs; /* id -> index in doc (CSV) */
+	struct jdoc **doc;  /* places and sources; NULL: unknown id */
+	size_t ndoc, doccap, docbytes;
+	struct jdoc scratch;  /* where they are parsed */
+	struct jdoc acc1, ev; /* the account and event of a row */
+	struct jdoc *acc;     /* --consensus: the event's accounts */
+	size_t nacc, acccap;
+	struct jdoc cons;   /* --consensus: what they agree on */
+	struct px_buf cbuf; /* its text */
+	struct jr *src;	    /* the row's sources */
+	size_t nsrc, srccap;
+	struct kv *kv; /* the row's kept columns */
+	size_t nkv, kvcap;
 	struct row r;
 	int first_feature;
-	struct io_map *events; /* selected event ids, when filtered; for
-				  geojson, event id -> agg index */
+	struct io_map *events; /* geojson: event id -> agg index */
 	struct agg *agg;
 	size_t nagg, aggcap;
 };
 
-/* The current record of id (cached), or NULL. */
+/* The current revision of record id (cached), or NULL. */
 static const json_t *rec_of(struct ex *x, const char *id)
 {
-	size_t at;
-	json_t *got = NULL;
+	size_t at, len;
+	const char *text;
+	json_t *got;
 
 	if (!id)
 		return NULL;
 	at = io_map_get(&x->cache, id);
-	if (at != (size_t)-1)
-		return json_object_get(json_array_get(x->objs, at), "record");
-	if (store_get(x->st, id, 0, &got, NULL) != 0)
+	if (at != (size_t)-1) {
+		got = json_array_get(x->objs, at);
+		return json_is_object(got) ? got : NULL;
+	}
+	if (store_scan_current(x->scan, id, &text, &len, NULL) < 0)
 		return NULL;
+	got = text ? json_loadb(text, len, 0, NULL) : NULL;
+	if (!got)
+		got = json_null(); /* remembered: not asked again */
 	if (json_array_append_new(x->objs, got) ||
 	    io_map_put(&x->cache, id, json_array_size(x->objs) - 1))
 		return NULL;
-	return json_object_get(got, "record");
+	return json_is_object(got) ? got : NULL;
 }
 
 static int emit(struct ex *x)
@@ -181,34 +778,6 @@ static void query_filters(struct ex *x, struct store_query *q)
 	q->type = x->opt->type;
 }
 
-/* A value kept in a comment as "prefix.name=value" (into out). */
-static const char *kept(const json_t *rec, const char *prefix, const char *name,
-			char *out, size_t cap)
-{
-	const char *cm = json_string_value(json_object_get(rec, "comment"));
-	size_t pl = strlen(prefix), nl = strlen(name);
-
-	out[0] = 0;
-	for (const char *p = cm; p && *p;) {
-		const char *e = strchr(p, '\n');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-
-		if (l > pl + nl + 1 && memcmp(p, prefix, pl) == 0 &&
-		    p[pl] == '.' && memcmp(p + pl + 1, name, nl) == 0 &&
-		    p[pl + 1 + nl] == '=') {
-			size_t vl = l - pl - nl - 2;
-
-			if (vl >= cap)
-				vl = cap - 1;
-			memcpy(out, p + pl + nl + 2, vl);
-			out[vl] = 0;
-			return out;
-		}
-		p = e ? e + 1 : NULL;
-	}
-	return out;
-}
-
 static const char *str(const json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
@@ -231,6 +800,145 @@ static void coords(const json_t *pl, char lat[16], char lon[16])
 		return;
 	io_format_microdeg(json_integer_value(json_object_get(c, "lat")), lat);
 	io_format_microdeg(json_integer_value(json_object_get(c, "lon")), lon);
+}
+
+/* ---- places and sources, read once per export */
+
+/* The current revision of record id (cached), or absent. */
+static struct jr rec_doc(struct ex *x, const char *id)
+{
+	struct jdoc *d = NULL;
+	const char *text;
+	size_t at, len, size = 0;
+
+	if (!id)
+		return jnone;
+	at = io_map_get(&x->docs, id);
+	if (at != (size_t)-1)
+		return jroot(x->doc[at]);
+	if (x->ndoc == x->doccap) {
+		size_t ncap = x->doccap ? x->doccap * 2 : 1024;
+		struct jdoc **nd = px_realloc(x->doc, ncap * sizeof(*nd));
+
+		if (!nd)
+			return jnone;
+		x->doc = nd;
+		x->doccap = ncap;
+	}
+	/* parsed in the scratch document, kept in a compact copy; an id the
+	 * store does not know is remembered as NULL */
+	if (store_scan_current(x->scan, id, &text, &len, NULL) == 1 &&
+	    jd_parse(&x->scratch, text, len) == 0) {
+		d = jd_copy(&x->scratch, &size);
+		if (!d)
+			return jnone;
+	}
+	if (io_map_put(&x->docs, id, x->ndoc)) {
+		px_free(d);
+		return jnone;
+	}
+	x->doc[x->ndoc++] = d;
+	x->docbytes += size + strlen(id);
+	return jroot(d);
+}
+
+/* Empty the cache of places and sources. */
+static void docs_clear(struct ex *x)
+{
+	for (size_t i = 0; i < x->ndoc; i++)
+		px_free(x->doc[i]);
+	x->ndoc = 0;
+	x->docbytes = 0;
+	io_map_release(&x->docs);
+	io_map_init(&x->docs);
+}
+
+/* Bound it (between rows): a few megabytes hold the places and the
+ * sources many rows share; sources of one row each are read again. */
+static void docs_bound(struct ex *x)
+{
+	if (x->ndoc > DOCS_MAX || x->docbytes > DOCS_BYTES)
+		docs_clear(x);
+}
+
+/* ---- columns kept in the comment */
+
+/*
+ * The "prefix.NAME=value" lines of an account's comment, indexed once
+ * per row: NAME is what lies between the dot and the first "=", the value
+ * the rest of the line.  The first line of a name counts.
+ */
+static int kv_index(struct ex *x, struct jr acc, const char *prefix)
+{
+	const char *cm = jstr(jget(acc, "comment"));
+	size_t pl = strlen(prefix);
+
+	x->nkv = 0;
+	for (const char *p = cm; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		const char *eq;
+
+		if (l > pl + 1 && memcmp(p, prefix, pl) == 0 && p[pl] == '.' &&
+		    (eq = memchr(p + pl + 1, '=', l - pl - 1)) != NULL) {
+			if (x->nkv == x->kvcap) {
+				size_t ncap = x->kvcap ? x->kvcap * 2 : 64;
+				struct kv *nk =
+				    px_realloc(x->kv, ncap * sizeof(*nk));
+
+				if (!nk)
+					return PX_ENOMEM;
+				x->kv = nk;
+				x->kvcap = ncap;
+			}
+			x->kv[x->nkv].k = p + pl + 1;
+			x->kv[x->nkv].kl = (size_t)(eq - p) - pl - 1;
+			x->kv[x->nkv].v = eq + 1;
+			x->kv[x->nkv++].vl = l - (size_t)(eq + 1 - p);
+		}
+		p = e ? e + 1 : NULL;
+	}
+	return 0;
+}
+
+/* The value kept for name (into out, cut to cap - 1 bytes), or "". */
+static const char *kept(const struct ex *x, const char *name, char *out,
+			size_t cap)
+{
+	size_t nl = strlen(name);
+
+	out[0] = 0;
+	for (size_t i = 0; i < x->nkv; i++) {
+		const struct kv *k = &x->kv[i];
+
+		if (k->kl == nl && memcmp(k->k, name, nl) == 0) {
+			size_t vl = k->vl < cap ? k->vl : cap - 1;
+
+			memcpy(out, k->v, vl);
+			out[vl] = 0;
+			return out;
+		}
+	}
+	return out;
+}
+
+/* ---- places */
+
+/* The first name of a place. */
+static const char *jplace_name(struct jr pl)
+{
+	return jsget(jfirst(jget(pl, "names")), "name");
+}
+
+static void jcoords(struct jr pl, char lat[16], char lon[16])
+{
+	struct jr c = jget(pl, "coordinates");
+
+	lat[0] = lon[0] = 0;
+	if (!jhas(c))
+		return;
+	io_format_microdeg(jint(jget(c, "lat")), lat);
+	io_format_microdeg(jint(jget(c, "lon")), lon);
 }
 
 /* ---- labels for ACLED's vocabulary */
@@ -301,54 +1009,50 @@ static int inter_num(const char *code)
 /* ---- casualty figures */
 
 /* The range of one figure, per MODEL.md "Comparison". hi < 0: no bound. */
-static void fig_range(const json_t *f, int64_t *lo, int64_t *hi)
+static void fig_range(struct jr f, int64_t *lo, int64_t *hi)
 {
-	const json_t *l = json_object_get(f, "low");
-	const json_t *b = json_object_get(f, "best");
-	const json_t *h = json_object_get(f, "high");
+	struct jr l = jget(f, "low"), b = jget(f, "best"), h = jget(f, "high");
 
-	*lo = l ? json_integer_value(l) : b ? json_integer_value(b) : 0;
-	*hi = h ? json_integer_value(h) : b ? json_integer_value(b) : -1;
-	if (!l && !b && h)
+	*lo = jhas(l) ? jint(l) : jhas(b) ? jint(b) : 0;
+	*hi = jhas(h) ? jint(h) : jhas(b) ? jint(b) : -1;
+	if (!jhas(l) && !jhas(b) && jhas(h))
 		*lo = 0;
 }
 
-static int64_t fig_best(const json_t *f)
+static int64_t fig_best(struct jr f)
 {
-	const json_t *b = json_object_get(f, "best");
+	struct jr b = jget(f, "best"), l = jget(f, "low");
 
-	if (b)
-		return json_integer_value(b);
-	if (json_object_get(f, "low"))
-		return json_integer_value(json_object_get(f, "low"));
-	return json_integer_value(json_object_get(f, "high"));
+	if (jhas(b))
+		return jint(b);
+	if (jhas(l))
+		return jint(l);
+	return jint(jget(f, "high"));
 }
 
 /* Total deaths of an account: best and the [lo, hi] range over all
  * categories; -1 when it makes no casualty claim. */
-static int64_t deaths(const json_t *claims, int64_t *lo, int64_t *hi)
+static int64_t deaths(struct jr claims, int64_t *lo, int64_t *hi)
 {
-	const json_t *cas = json_object_get(claims, "casualties");
-	const json_t *m, *f;
+	static const char *const cats[] = {"civilians", "unknown"};
+	struct jr cas = jget(claims, "casualties"), m, f;
 	int64_t best = 0, l, h;
-	size_t i;
 
 	*lo = 0;
 	*hi = 0;
-	if (!cas)
+	if (!jhas(cas))
 		return -1;
-	const char *cats[] = {"civilians", "unknown"};
 	for (size_t k = 0; k < 2; k++) {
-		f = json_object_get(cas, cats[k]);
-		if (!f)
+		f = jget(cas, cats[k]);
+		if (!jhas(f))
 			continue;
 		best += fig_best(f);
 		fig_range(f, &l, &h);
 		*lo += l;
 		*hi = (*hi < 0 || h < 0) ? -1 : *hi + h;
 	}
-	m = json_object_get(cas, "military");
-	json_array_foreach(m, i, f)
+	m = jget(cas, "military");
+	jforeach(m, f)
 	{
 		best += fig_best(f);
 		fig_range(f, &l, &h);
@@ -360,9 +1064,9 @@ static int64_t deaths(const json_t *claims, int64_t *lo, int64_t *hi)
 
 /* The date ACLED gives for an interval: day as is, week its middle,
  * month or year the 15th of the first month. */
-static void acled_date(const json_t *t, char out[11], int *prec)
+static void acled_date(struct jr t, char out[11], int *prec)
 {
-	const char *s = str(t, "start"), *p = str(t, "precision");
+	const char *s = jsget(t, "start"), *p = jsget(t, "precision");
 
 	out[0] = 0;
 	*prec = 1;
@@ -379,30 +1083,31 @@ static void acled_date(const json_t *t, char out[11], int *prec)
 	}
 }
 
-static const json_t *claim_or(const json_t *acc, const json_t *ev,
-			      const char *k)
+/* What the account claims for k, else what the event says. */
+static struct jr claim_or(struct jr acc, struct jr ev, const char *k)
 {
-	const json_t *c = json_object_get(json_object_get(acc, "claims"), k);
+	struct jr c = jget(jget(acc, "claims"), k);
 
-	return c ? c : json_object_get(ev, k);
+	return jhas(c) ? c : jget(ev, k);
 }
 
-static void actors(const json_t *a, char *first, size_t fcap, char *rest,
+static void actors(struct jr a, char *first, size_t fcap, char *rest,
 		   size_t rcap, int *inter)
 {
-	const json_t *arr = json_object_get(a, "actors"), *x;
-	size_t i, rl = 0;
+	struct jr arr = jget(a, "actors"), x;
+	size_t i = 0, rl = 0;
 
 	first[0] = rest[0] = 0;
 	*inter = 0;
-	json_array_foreach(arr, i, x)
+	jforeach(arr, x)
 	{
-		if (i == 0) {
-			snprintf(first, fcap, "%s", str(x, "name"));
-			*inter = inter_num(str(x, "inter"));
+		if (i++ == 0) {
+			snprintf(first, fcap, "%s", jsget(x, "name"));
+			*inter = inter_num(jsget(x, "inter"));
 		} else if (rl + 3 < rcap) {
-			rl += (size_t)snprintf(rest + rl, rcap - rl, "%s%s",
-					       rl ? "; " : "", str(x, "name"));
+			rl +=
+			    (size_t)snprintf(rest + rl, rcap - rl, "%s%s",
+					     rl ? "; " : "", jsget(x, "name"));
 			if (rl >= rcap)
 				rl = rcap - 1;
 		}
@@ -410,28 +1115,28 @@ static void actors(const json_t *a, char *first, size_t fcap, char *rest,
 }
 
 /* Outlets of the account's sources, "; " joined; scale of the first. */
-static void sources(struct ex *x, const json_t *acc, char *out, size_t cap,
+static void sources(struct ex *x, struct jr acc, char *out, size_t cap,
 		    char *scale, size_t scap)
 {
-	const json_t *ids = json_object_get(acc, "sources"), *id;
-	size_t i, l = 0;
+	struct jr ids = jget(acc, "sources"), id;
+	size_t i = 0, l = 0;
 
 	out[0] = scale[0] = 0;
-	json_array_foreach(ids, i, id)
+	jforeach(ids, id)
 	{
-		const json_t *s = rec_of(x, json_string_value(id));
-		const char *o = str(s, "outlet");
+		struct jr s = rec_doc(x, jstr(id));
+		const char *o = jsget(s, "outlet");
 
 		if (!o[0])
-			o = str(s, "title");
+			o = jsget(s, "title");
 		if (l + 3 < cap) {
 			l += (size_t)snprintf(out + l, cap - l, "%s%s",
 					      l ? "; " : "", o);
 			if (l >= cap)
 				l = cap - 1;
 		}
-		if (i == 0 && json_object_get(s, "scale"))
-			snprintf(scale, scap, "%s", label(str(s, "scale")));
+		if (i++ == 0 && jhas(jget(s, "scale")))
+			snprintf(scale, scap, "%s", label(jsget(s, "scale")));
 	}
 }
 
@@ -478,17 +1183,22 @@ static int64_t unix_of(const char *t)
 	       (t[18] - '0');
 }
 
-/* One ACLED row for account acc (a store record) of event ev. */
-static int acled_row(struct ex *x, const json_t *evrec, const json_t *accrec,
+/*
+ * One ACLED row for account acc (its current revision; id and owner its
+ * record id and its owner's) of event ev_id (ev: its current revision, read
+ * only for the claims acc does not make).  With disputed, acc is the
+ * consensus of the event's accounts and the last column says what they
+ * dispute.
+ */
+static int acled_row(struct ex *x, const char *ev_id, struct jr ev,
+		     struct jr acc, const char *id, const char *owner,
 		     const char *disputed)
 {
-	const json_t *ev = json_object_get(evrec, "record");
-	const json_t *acc = accrec ? json_object_get(accrec, "record") : NULL;
-	const json_t *t = claim_or(acc, ev, "time");
-	const json_t *pc = claim_or(acc, ev, "place");
-	const json_t *ty = claim_or(acc, ev, "type");
-	const json_t *pl = rec_of(x, str(pc, "place"));
-	const json_t *claims = json_object_get(acc, "claims");
+	struct jr t = claim_or(acc, ev, "time");
+	struct jr pc = claim_or(acc, ev, "place");
+	struct jr ty = claim_or(acc, ev, "type");
+	struct jr pl = rec_doc(x, jsget(pc, "place"));
+	struct jr claims = jget(acc, "claims");
 	char date[11], v[4096], a1[512], r1[2048], a2[512], r2[2048];
 	char lat[16], lon[16], src[4096], scale[64];
 	int prec, i1, i2;
@@ -496,61 +1206,55 @@ static int acled_row(struct ex *x, const json_t *evrec, const json_t *accrec,
 	struct row *r = &x->r;
 
 	acled_date(t, date, &prec);
-	actors(json_object_get(claims, "initiators"), a1, sizeof(a1), r1,
-	       sizeof(r1), &i1);
-	actors(json_object_get(claims, "targets"), a2, sizeof(a2), r2,
-	       sizeof(r2), &i2);
-	coords(pl, lat, lon);
+	actors(jget(claims, "initiators"), a1, sizeof(a1), r1, sizeof(r1), &i1);
+	actors(jget(claims, "targets"), a2, sizeof(a2), r2, sizeof(r2), &i2);
+	jcoords(pl, lat, lon);
 	sources(x, acc, src, sizeof(src), scale, sizeof(scale));
 	best = deaths(claims, &lo, &hi);
+	if (kv_index(x, acc, "acled") < 0)
+		return PX_ENOMEM;
 
-	cell(r, kept(acc, "acled", "event_id_cnty", v, sizeof(v)));
+	cell(r, kept(x, "event_id_cnty", v, sizeof(v)));
 	cell(r, date);
 	cellf(r, "%.4s", date);
-	cellf(r, "%d", prec);
-	cell(r, kept(acc, "acled", "disorder_type", v, sizeof(v)));
-	cell(r, json_is_string(json_object_get(ty, "type"))
-		    ? label(str(ty, "type"))
-		    : "");
-	cell(r,
-	     json_object_get(ty, "subtype") ? label(str(ty, "subtype")) : "");
+	celli(r, prec);
+	cell(r, kept(x, "disorder_type", v, sizeof(v)));
+	cell(r, jstr(jget(ty, "type")) ? label(jsget(ty, "type")) : "");
+	cell(r, jhas(jget(ty, "subtype")) ? label(jsget(ty, "subtype")) : "");
 	cell(r, a1);
 	cell(r, r1);
 	if (i1)
-		cellf(r, "%d", i1);
+		celli(r, i1);
 	else
 		cell(r, a1[0] ? "0" : "");
 	cell(r, a2);
 	cell(r, r2);
 	if (i2)
-		cellf(r, "%d", i2);
+		celli(r, i2);
 	else
 		cell(r, a2[0] ? "0" : "");
-	if (kept(acc, "acled", "interaction", v, sizeof(v))[0])
+	if (kept(x, "interaction", v, sizeof(v))[0])
 		cell(r, v);
 	else if (i1 || i2)
 		cellf(r, "%d%d", i1 < i2 || !i2 ? i1 : i2,
 		      i1 < i2 || !i2 ? i2 : i1);
 	else
 		cell(r, "");
-	cell(r, i2 == 7
-		    ? "Civilian targeting"
-		    : kept(acc, "acled", "civilian_targeting", v, sizeof(v)));
-	cell(r, kept(acc, "acled", "iso", v, sizeof(v)));
-	cell(r, kept(acc, "acled", "region", v, sizeof(v)));
-	cell(r, kept(acc, "acled", "country", v, sizeof(v)));
-	cell(r, kept(acc, "acled", "admin1", v, sizeof(v)));
-	cell(r, kept(acc, "acled", "admin2", v, sizeof(v)));
-	cell(r, kept(acc, "acled", "admin3", v, sizeof(v)));
+	cell(r, i2 == 7 ? "Civilian targeting"
+			: kept(x, "civilian_targeting", v, sizeof(v)));
+	cell(r, kept(x, "iso", v, sizeof(v)));
+	cell(r, kept(x, "region", v, sizeof(v)));
+	cell(r, kept(x, "country", v, sizeof(v)));
+	cell(r, kept(x, "admin1", v, sizeof(v)));
+	cell(r, kept(x, "admin2", v, sizeof(v)));
+	cell(r, kept(x, "admin3", v, sizeof(v)));
 	/* the dataset's own location and coordinates when it gave them
 	 * (the gazetteer place it was matched to may differ) */
-	cell(r, kept(acc, "acled", "location", v, sizeof(v))[0]
-		    ? v
-		    : place_name(pl));
-	cell(r, kept(acc, "acled", "latitude", v, sizeof(v))[0] ? v : lat);
-	cell(r, kept(acc, "acled", "longitude", v, sizeof(v))[0] ? v : lon);
+	cell(r, kept(x, "location", v, sizeof(v))[0] ? v : jplace_name(pl));
+	cell(r, kept(x, "latitude", v, sizeof(v))[0] ? v : lat);
+	cell(r, kept(x, "longitude", v, sizeof(v))[0] ? v : lon);
 	{
-		const char *p = str(pc, "precision");
+		const char *p = jsget(pc, "precision");
 
 		cell(r, !p[0]			  ? ""
 			: strcmp(p, "exact") == 0 ? "1"
@@ -559,18 +1263,17 @@ static int acled_row(struct ex *x, const json_t *evrec, const json_t *accrec,
 	}
 	cell(r, src);
 	cell(r, scale);
-	cell(r,
-	     acc ? str(json_object_get(acc, "narrative"), "text") : disputed);
+	cell(r, jhas(acc) ? jsget(jget(acc, "narrative"), "text") : disputed);
 	if (best >= 0)
-		cellf(r, "%lld", (long long)best);
+		celli(r, (int64_t)best);
 	else
 		cell(r, "");
-	cell(r, kept(acc, "acled", "tags", v, sizeof(v)));
-	cellf(r, "%lld", (long long)unix_of(str(acc ? acc : ev, "filed_at")));
-	cell(r, str(evrec, "id"));
+	cell(r, kept(x, "tags", v, sizeof(v)));
+	celli(r, (int64_t)unix_of(jsget(jhas(acc) ? acc : ev, "filed_at")));
+	cell(r, ev_id);
 	if (!disputed) {
-		cell(r, str(accrec, "id"));
-		cell(r, str(accrec, "owner"));
+		cell(r, id ? id : "");
+		cell(r, owner ? owner : "");
 	} else {
 		cell(r, disputed);
 	}
@@ -581,66 +1284,90 @@ static int acled_row(struct ex *x, const json_t *evrec, const json_t *accrec,
 
 /* ---- UCDP GED */
 
-
-/* Join one member of every source of acc with ";". */
-static void src_field(struct ex *x, const json_t *acc, const char *member,
-		      char *out, size_t cap)
+/* The sources of acc, looked up once for the row's columns. */
+static int row_sources(struct ex *x, struct jr acc)
 {
-	const json_t *ids = json_object_get(acc, "sources"), *id;
-	size_t i, l = 0;
+	struct jr ids = jget(acc, "sources"), id;
+
+	x->nsrc = 0;
+	jforeach(ids, id)
+	{
+		if (x->nsrc == x->srccap) {
+			size_t ncap = x->srccap ? x->srccap * 2 : 16;
+			struct jr *ns = px_realloc(x->src, ncap * sizeof(*ns));
+
+			if (!ns)
+				return PX_ENOMEM;
+			x->src = ns;
+			x->srccap = ncap;
+		}
+		x->src[x->nsrc++] = rec_doc(x, jstr(id));
+	}
+	return 0;
+}
+
+/* Join one member of every source of the row with ";". */
+static void src_field(const struct ex *x, const char *member, char *out,
+		      size_t cap)
+{
+	size_t l = 0;
 
 	out[0] = 0;
-	json_array_foreach(ids, i, id)
-	{
-		const json_t *s = rec_of(x, json_string_value(id));
-
+	for (size_t i = 0; i < x->nsrc; i++) {
 		if (l + 2 >= cap)
 			break;
-		l += (size_t)snprintf(out + l, cap - l, "%s%s", i ? ";" : "",
-				      str(s, member));
-		if (l >= cap)
-			l = cap - 1;
+		/* as snprintf(out + l, cap - l, "%s%s", ";", value) */
+		if (i)
+			out[l++] = ';';
+		const char *v = jsget(x->src[i], member);
+		size_t vl = strlen(v);
+
+		if (vl > cap - 1 - l)
+			vl = cap - 1 - l;
+		memcpy(out + l, v, vl);
+		l += vl;
+		out[l] = 0;
 	}
 }
 
-static void keptcell(struct ex *x, const json_t *acc, const char *name)
+static void keptcell(struct ex *x, const char *name)
 {
 	char v[2048];
 
-	cell(&x->r, kept(acc, "ucdp", name, v, sizeof(v)));
+	cell(&x->r, kept(x, name, v, sizeof(v)));
 }
 
-static int ucdp_row(struct ex *x, const json_t *evrec, const json_t *accrec,
+/* One UCDP GED row, as acled_row. */
+static int ucdp_row(struct ex *x, const char *ev_id, struct jr ev,
+		    struct jr acc, const char *id, const char *owner,
 		    const char *disputed)
 {
-	const json_t *ev = json_object_get(evrec, "record");
-	const json_t *acc = accrec ? json_object_get(accrec, "record") : NULL;
-	const json_t *t = claim_or(acc, ev, "time");
-	const json_t *pc = claim_or(acc, ev, "place");
-	const json_t *ty = claim_or(acc, ev, "type");
-	const json_t *pl = rec_of(x, str(pc, "place"));
-	const json_t *claims = json_object_get(acc, "claims");
-	const json_t *cas = json_object_get(claims, "casualties");
+	struct jr t = claim_or(acc, ev, "time");
+	struct jr pc = claim_or(acc, ev, "place");
+	struct jr ty = claim_or(acc, ev, "type");
+	struct jr pl = rec_doc(x, jsget(pc, "place"));
+	struct jr claims = jget(acc, "claims");
+	struct jr cas = jget(claims, "casualties");
 	char v[8192], a1[512], r1[2048], a2[512], r2[2048], lat[16], lon[16];
 	int i1, i2;
 	int64_t lo, hi, best;
 	struct row *r = &x->r;
-	const char *tp = str(ty, "type"), *prec = str(t, "precision");
-	const char *wp = str(pc, "precision");
+	const char *tp = jsget(ty, "type"), *prec = jsget(t, "precision");
+	const char *wp = jsget(pc, "precision");
 
-	actors(json_object_get(claims, "initiators"), a1, sizeof(a1), r1,
-	       sizeof(r1), &i1);
-	actors(json_object_get(claims, "targets"), a2, sizeof(a2), r2,
-	       sizeof(r2), &i2);
-	coords(pl, lat, lon);
+	actors(jget(claims, "initiators"), a1, sizeof(a1), r1, sizeof(r1), &i1);
+	actors(jget(claims, "targets"), a2, sizeof(a2), r2, sizeof(r2), &i2);
+	jcoords(pl, lat, lon);
 	best = deaths(claims, &lo, &hi);
+	if (kv_index(x, acc, "ucdp") < 0 || row_sources(x, acc) < 0)
+		return PX_ENOMEM;
 
-	keptcell(x, acc, "id");
-	keptcell(x, acc, "relid");
-	cellf(r, "%.4s", str(t, "start"));
-	keptcell(x, acc, "active_year");
-	keptcell(x, acc, "code_status");
-	if (kept(acc, "ucdp", "type_of_violence", v, sizeof(v))[0])
+	keptcell(x, "id");
+	keptcell(x, "relid");
+	cellf(r, "%.4s", jsget(t, "start"));
+	keptcell(x, "active_year");
+	keptcell(x, "code_status");
+	if (kept(x, "type_of_violence", v, sizeof(v))[0])
 		cell(r, v);
 	else
 		/* UCDP's three types of organized violence: one-sided
@@ -653,30 +1380,30 @@ static int ucdp_row(struct ex *x, const json_t *evrec, const json_t *accrec,
 			    ? ""
 			: i1 == 1 || i2 == 1 ? "1"
 					     : "2");
-	keptcell(x, acc, "conflict_dset_id");
-	keptcell(x, acc, "conflict_new_id");
-	keptcell(x, acc, "conflict_name");
-	keptcell(x, acc, "dyad_dset_id");
-	keptcell(x, acc, "dyad_new_id");
-	keptcell(x, acc, "dyad_name");
-	keptcell(x, acc, "side_a_dset_id");
-	keptcell(x, acc, "side_a_new_id");
+	keptcell(x, "conflict_dset_id");
+	keptcell(x, "conflict_new_id");
+	keptcell(x, "conflict_name");
+	keptcell(x, "dyad_dset_id");
+	keptcell(x, "dyad_new_id");
+	keptcell(x, "dyad_name");
+	keptcell(x, "side_a_dset_id");
+	keptcell(x, "side_a_new_id");
 	cell(r, a1);
-	keptcell(x, acc, "side_b_dset_id");
-	keptcell(x, acc, "side_b_new_id");
+	keptcell(x, "side_b_dset_id");
+	keptcell(x, "side_b_new_id");
 	cell(r, a2);
-	cellf(r, "%zu", json_array_size(json_object_get(acc, "sources")));
-	src_field(x, acc, "title", v, sizeof(v));
+	celli(r, (int64_t)jsize(jget(acc, "sources")));
+	src_field(x, "title", v, sizeof(v));
 	cell(r, v);
-	src_field(x, acc, "outlet", v, sizeof(v));
+	src_field(x, "outlet", v, sizeof(v));
 	cell(r, v);
-	src_field(x, acc, "published", v, sizeof(v));
+	src_field(x, "published", v, sizeof(v));
 	cell(r, v);
-	src_field(x, acc, "title", v, sizeof(v));
+	src_field(x, "title", v, sizeof(v));
 	cell(r, v);
-	src_field(x, acc, "author", v, sizeof(v));
+	src_field(x, "author", v, sizeof(v));
 	cell(r, v);
-	if (kept(acc, "ucdp", "where_prec", v, sizeof(v))[0])
+	if (kept(x, "where_prec", v, sizeof(v))[0])
 		cell(r, v);
 	else
 		cell(r, strcmp(wp, "exact") == 0      ? "1"
@@ -685,18 +1412,16 @@ static int ucdp_row(struct ex *x, const json_t *evrec, const json_t *accrec,
 			: strcmp(wp, "region") == 0   ? "4"
 			: strcmp(wp, "country") == 0  ? "6"
 						      : "");
-	if (kept(acc, "ucdp", "where_coordinates", v, sizeof(v))[0])
+	if (kept(x, "where_coordinates", v, sizeof(v))[0])
 		cell(r, v);
 	else
-		cell(r, place_name(pl));
-	keptcell(x, acc, "where_description");
-	keptcell(x, acc, "adm_1");
-	keptcell(x, acc, "adm_2");
-	if (kept(acc, "ucdp", "latitude", v, sizeof(v))[0] &&
-	    strlen(v) < sizeof(lat))
+		cell(r, jplace_name(pl));
+	keptcell(x, "where_description");
+	keptcell(x, "adm_1");
+	keptcell(x, "adm_2");
+	if (kept(x, "latitude", v, sizeof(v))[0] && strlen(v) < sizeof(lat))
 		snprintf(lat, sizeof(lat), "%s", v);
-	if (kept(acc, "ucdp", "longitude", v, sizeof(v))[0] &&
-	    strlen(v) < sizeof(lon))
+	if (kept(x, "longitude", v, sizeof(v))[0] && strlen(v) < sizeof(lon))
 		snprintf(lon, sizeof(lon), "%s", v);
 	cell(r, lat);
 	cell(r, lon);
@@ -704,56 +1429,53 @@ static int ucdp_row(struct ex *x, const json_t *evrec, const json_t *accrec,
 		cellf(r, "POINT (%s %s)", lon, lat);
 	else
 		cell(r, "");
-	keptcell(x, acc, "priogrid_gid");
-	keptcell(x, acc, "country");
-	keptcell(x, acc, "country_id");
-	keptcell(x, acc, "region");
-	keptcell(x, acc, "event_clarity");
-	if (kept(acc, "ucdp", "date_prec", v, sizeof(v))[0])
+	keptcell(x, "priogrid_gid");
+	keptcell(x, "country");
+	keptcell(x, "country_id");
+	keptcell(x, "region");
+	keptcell(x, "event_clarity");
+	if (kept(x, "date_prec", v, sizeof(v))[0])
 		cell(r, v);
 	else
 		cell(r, strcmp(prec, "day") == 0     ? "1"
 			: strcmp(prec, "week") == 0  ? "3"
 			: strcmp(prec, "month") == 0 ? "4"
 						     : "5");
-	cell(r, str(t, "start"));
-	cell(r, str(t, "end"));
+	cell(r, jsget(t, "start"));
+	cell(r, jsget(t, "end"));
 	{
-		const json_t *m = json_object_get(cas, "military"), *f;
+		struct jr m = jget(cas, "military"), f;
 		int64_t da = 0, db = 0;
-		size_t i;
 
-		json_array_foreach(m, i, f)
+		jforeach(m, f)
 		{
-			if (strcmp(str(f, "side"), a1) == 0)
+			if (strcmp(jsget(f, "side"), a1) == 0)
 				da = fig_best(f);
-			else if (strcmp(str(f, "side"), a2) == 0)
+			else if (strcmp(jsget(f, "side"), a2) == 0)
 				db = fig_best(f);
 		}
-		cellf(r, "%lld", (long long)da);
-		cellf(r, "%lld", (long long)db);
-		cellf(r, "%lld",
-		      (long long)fig_best(json_object_get(cas, "civilians")));
-		cellf(r, "%lld",
-		      (long long)fig_best(json_object_get(cas, "unknown")));
+		celli(r, (int64_t)da);
+		celli(r, (int64_t)db);
+		celli(r, (int64_t)fig_best(jget(cas, "civilians")));
+		celli(r, (int64_t)fig_best(jget(cas, "unknown")));
 	}
-	cellf(r, "%lld", (long long)(best < 0 ? 0 : best));
-	if (kept(acc, "ucdp", "high", v, sizeof(v))[0])
+	celli(r, (int64_t)(best < 0 ? 0 : best));
+	if (kept(x, "high", v, sizeof(v))[0])
 		cell(r, v);
 	else if (hi >= 0)
-		cellf(r, "%lld", (long long)hi);
+		celli(r, (int64_t)hi);
 	else
 		cell(r, "");
-	if (kept(acc, "ucdp", "low", v, sizeof(v))[0])
+	if (kept(x, "low", v, sizeof(v))[0])
 		cell(r, v);
 	else
-		cellf(r, "%lld", (long long)lo);
-	keptcell(x, acc, "gwnoa");
-	keptcell(x, acc, "gwnob");
-	cell(r, str(evrec, "id"));
+		celli(r, (int64_t)lo);
+	keptcell(x, "gwnoa");
+	keptcell(x, "gwnob");
+	cell(r, ev_id);
 	if (!disputed) {
-		cell(r, str(accrec, "id"));
-		cell(r, str(accrec, "owner"));
+		cell(r, id ? id : "");
+		cell(r, owner ? owner : "");
 	} else {
 		cell(r, disputed);
 	}
@@ -762,40 +1484,7 @@ static int ucdp_row(struct ex *x, const json_t *evrec, const json_t *accrec,
 	return emit(x);
 }
 
-/* ---- per event: its accounts, or their consensus */
-
-static json_t *accounts_of(struct ex *x, const char *event, struct px_err *err)
-{
-	struct store_query q;
-	char cursor[512] = "";
-	json_t *all = json_array();
-
-	if (!all)
-		return NULL;
-	for (;;) {
-		json_t *res = NULL, *items;
-		const char *next;
-
-		store_query_init(&q);
-		q.kind = REC_ACCOUNT;
-		q.event = event;
-		q.limit = 1000;
-		q.cursor = cursor[0] ? cursor : NULL;
-		if (store_list(x->st, &q, &res, err) < 0) {
-			json_decref(all);
-			return NULL;
-		}
-		items = json_object_get(res, "items");
-		json_array_extend(all, items);
-		next = json_string_value(json_object_get(res, "next"));
-		if (!next || !json_array_size(items)) {
-			json_decref(res);
-			return all;
-		}
-		snprintf(cursor, sizeof(cursor), "%s", next);
-		json_decref(res);
-	}
-}
+/* ---- per account, or per event with the consensus of its accounts */
 
 /* The precision an agreed interval is known to: its length. */
 static const char *span_precision(const char *s, const char *e)
@@ -808,62 +1497,94 @@ static const char *span_precision(const char *s, const char *e)
 			   : "year";
 }
 
+/* s as a JSON string (RFC 8259 §7). */
+static int json_quote(struct px_buf *b, const char *s)
+{
+	int rc = px_buf_addc(b, '"');
+
+	for (; *s && rc == 0; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			rc = px_buf_addc(b, '\\') || px_buf_addc(b, c);
+		else if (c < 0x20)
+			rc = px_buf_addf(b, "\\u%04x", c);
+		else
+			rc = px_buf_addc(b, c);
+	}
+	return rc || px_buf_addc(b, '"') ? PX_ENOMEM : 0;
+}
+
+/* Append member name and the text of value v (a member of a stored
+ * revision, copied as it is). */
+static int json_member(struct px_buf *b, int *first, const char *name,
+		       struct jr v)
+{
+	size_t len;
+	const char *t = jtext(v, &len);
+
+	if (px_buf_addstr(b, *first ? "\"" : ",\"") || px_buf_addstr(b, name) ||
+	    px_buf_addstr(b, "\":") || px_buf_add(b, t, len))
+		return PX_ENOMEM;
+	*first = 0;
+	return 0;
+}
+
 /*
- * The consensus of an event's accounts as one account-like record: the
+ * The consensus of an event's accounts (acc[0..n): their current
+ * revisions) as one account-like record, written as JSON into b: the
  * claims they agree on (MODEL.md "Comparison": intervals intersect, equal
  * types, equal actor sets, overlapping casualty ranges), with the agreed
  * interval as the intersection and the agreed deaths as the intersection
  * of the ranges (its low as "best" and "low", its high as "high").
  * Disputed fields are named in *disputed.
  */
-static json_t *consensus(const json_t *accs, char *disputed, size_t cap)
+static int consensus(const struct jdoc *acc, size_t n, struct px_buf *b,
+		     char *disputed, size_t cap)
 {
-	json_t *claims = json_object(), *out = json_object();
-	const json_t *it;
-	size_t i, n = json_array_size(accs);
 	char s[11] = "", e[11] = "";
 	int time_ok = 1, type_ok = 1, ini_ok = 1, tgt_ok = 1, cas_ok = 1;
 	int64_t lo = 0, hi = -1;
-	int any_cas = 0;
-	const json_t *type0 = NULL, *ini0 = NULL, *tgt0 = NULL;
+	int any_cas = 0, first = 1, rc = 0;
+	struct jr type0 = jnone, ini0 = jnone, tgt0 = jnone;
+	size_t dl = 0;
 
 	disputed[0] = 0;
-	json_array_foreach(accs, i, it)
-	{
-		const json_t *c =
-		    json_object_get(json_object_get(it, "record"), "claims");
-		const json_t *t = json_object_get(c, "time");
-		const json_t *ty = json_object_get(c, "type");
+	for (size_t i = 0; i < n; i++) {
+		struct jr c = jget(jroot(&acc[i]), "claims");
+		struct jr t = jget(c, "time"), ty = jget(c, "type"), a;
 		int64_t l, h;
 
-		if (t) {
-			const char *ts = str(t, "start"), *te = str(t, "end");
+		if (jhas(t)) {
+			const char *ts = jsget(t, "start"),
+				   *te = jsget(t, "end");
 
 			if (!s[0] || strcmp(ts, s) > 0)
 				snprintf(s, sizeof(s), "%s", ts);
 			if (!e[0] || strcmp(te, e) < 0)
 				snprintf(e, sizeof(e), "%s", te);
 		}
-		if (ty) {
-			if (!type0)
+		if (jhas(ty)) {
+			if (!jhas(type0))
 				type0 = ty;
-			else if (strcmp(str(ty, "type"), str(type0, "type")))
+			else if (strcmp(jsget(ty, "type"),
+					jsget(type0, "type")))
 				type_ok = 0;
 		}
-		const json_t *a = json_object_get(c, "initiators");
-		if (a) {
-			if (!ini0)
+		a = jget(c, "initiators");
+		if (jhas(a)) {
+			if (!jhas(ini0))
 				ini0 = a;
-			else if (!json_equal(json_object_get(a, "actors"),
-					     json_object_get(ini0, "actors")))
+			else if (!jequal(jget(a, "actors"),
+					 jget(ini0, "actors")))
 				ini_ok = 0;
 		}
-		a = json_object_get(c, "targets");
-		if (a) {
-			if (!tgt0)
+		a = jget(c, "targets");
+		if (jhas(a)) {
+			if (!jhas(tgt0))
 				tgt0 = a;
-			else if (!json_equal(json_object_get(a, "actors"),
-					     json_object_get(tgt0, "actors")))
+			else if (!jequal(jget(a, "actors"),
+					 jget(tgt0, "actors")))
 				tgt_ok = 0;
 		}
 		if (deaths(c, &l, &h) >= 0) {
@@ -883,7 +1604,6 @@ static json_t *consensus(const json_t *accs, char *disputed, size_t cap)
 		time_ok = 0;
 	if (any_cas && hi >= 0 && lo > hi)
 		cas_ok = 0;
-	size_t dl = 0;
 #define DISPUTED(name)                                                         \
 	dl += (size_t)snprintf(disputed + dl, cap - dl, "%s%s",                \
 			       dl ? "; " : "", name)
@@ -898,135 +1618,210 @@ static json_t *consensus(const json_t *accs, char *disputed, size_t cap)
 	if (any_cas && !cas_ok)
 		DISPUTED("casualties");
 #undef DISPUTED
-	if (s[0] && time_ok)
-		json_object_set_new(claims, "time",
-				    json_pack("{s:s,s:s,s:s}", "start", s,
-					      "end", e, "precision",
-					      span_precision(s, e)));
-	if (type0 && type_ok)
-		json_object_set(claims, "type", (json_t *)type0);
-	if (ini0 && ini_ok)
-		json_object_set(claims, "initiators", (json_t *)ini0);
-	if (tgt0 && tgt_ok)
-		json_object_set(claims, "targets", (json_t *)tgt0);
+	rc |= px_buf_addstr(b, "{\"claims\":{");
+	if (s[0] && time_ok) {
+		rc |= px_buf_addstr(b, "\"time\":{\"start\":");
+		rc |= json_quote(b, s);
+		rc |= px_buf_addstr(b, ",\"end\":");
+		rc |= json_quote(b, e);
+		rc |= px_buf_addf(b, ",\"precision\":\"%s\"}",
+				  span_precision(s, e));
+		first = 0;
+	}
+	if (jhas(type0) && type_ok)
+		rc |= json_member(b, &first, "type", type0);
+	if (jhas(ini0) && ini_ok)
+		rc |= json_member(b, &first, "initiators", ini0);
+	if (jhas(tgt0) && tgt_ok)
+		rc |= json_member(b, &first, "targets", tgt0);
 	if (any_cas && cas_ok) {
-		json_t *f = json_pack("{s:I,s:I}", "low", (json_int_t)lo,
-				      "best", (json_int_t)lo);
-
+		rc |=
+		    px_buf_addf(b,
+				"%s\"casualties\":{\"unknown\":{\"low\":%lld,"
+				"\"best\":%lld",
+				first ? "" : ",", (long long)lo, (long long)lo);
 		if (hi >= 0)
-			json_object_set_new(f, "high", json_integer(hi));
-		json_object_set_new(claims, "casualties",
-				    json_pack("{s:o}", "unknown", f));
+			rc |= px_buf_addf(b, ",\"high\":%lld", (long long)hi);
+		rc |= px_buf_addstr(b, "}}");
 	}
-	json_object_set_new(out, "claims", claims);
-	(void)n;
-	return out;
+	rc |= px_buf_addstr(b, "}");
+	return rc ? PX_ENOMEM : 0;
 }
 
-static int one_event(struct ex *x, json_t *evrec, struct px_err *err)
+/* The row of one event (ev, its current revision): the consensus of its
+ * accounts x->acc[0..x->nacc). */
+static int consensus_row(struct ex *x, const char *ev_id, struct jr ev)
 {
-	json_t *accs = accounts_of(x, str(evrec, "id"), err);
-	const json_t *a;
-	size_t i;
-	int rc = 0;
+	char disputed[256], what[400];
 	int acled = x->opt->format == IO_ACLED;
-
-	if (!accs)
-		return err && err->code ? err->code : PX_ENOMEM;
-	if (x->opt->consensus) {
-		char disputed[256];
-		json_t *c = consensus(accs, disputed, sizeof(disputed));
-		json_t *fake = json_pack("{s:o}", "record", c);
-
-		/* narrative column: how many accounts, what is disputed */
-		char what[400];
-		snprintf(what, sizeof(what), "%zu account%s%s%s",
-			 json_array_size(accs),
-			 json_array_size(accs) == 1 ? "" : "s",
-			 disputed[0] ? "; disputed: " : "", disputed);
-		if (acled) {
-			json_object_set_new(c, "narrative",
-					    json_pack("{s:s}", "text", what));
-			json_object_set(
-			    c, "filed_at",
-			    json_object_get(json_object_get(evrec, "record"),
-					    "filed_at"));
-		}
-		rc = acled ? acled_row(x, evrec, fake, disputed)
-			   : ucdp_row(x, evrec, fake, disputed);
-		/* the last column says what is disputed instead of a party */
-		json_decref(fake);
-	} else {
-		json_array_foreach(accs, i, a)
-		{
-			rc = acled ? acled_row(x, evrec, a, NULL)
-				   : ucdp_row(x, evrec, a, NULL);
-			if (rc < 0)
-				break;
-		}
-	}
-	json_decref(accs);
-	px_progress_update(&x->prog, x->stats->rows);
-	if (rc < 0)
-		return px_errorf(err, rc, "write: %s", px_strerror(rc));
-	return 0;
-}
-
-static int want_event(struct ex *x, json_t *item, struct px_err *err)
-{
-	if (io_map_put(x->events, str(item, "id"), 1))
-		return px_errorf(err, PX_ENOMEM, "out of memory");
-	return 0;
-}
-
-/* A record by id, not cached (events: one per account). */
-static json_t *get_rec(struct ex *x, const char *id)
-{
-	json_t *got = NULL;
-
-	if (!id || store_get(x->st, id, 0, &got, NULL) != 0)
-		return NULL;
-	return got;
-}
-
-static int one_account(struct ex *x, json_t *acc, struct px_err *err)
-{
-	const char *ev_id = str(json_object_get(acc, "record"), "event");
-	json_t *ev;
+	struct px_buf *b = &x->cbuf;
 	int rc;
 
-	const json_t *claims =
-	    json_object_get(json_object_get(acc, "record"), "claims");
-
-	if (x->events && io_map_get(x->events, ev_id) == (size_t)-1)
-		return 0;
-	/* the event is read only for what the account does not claim */
-	if (json_object_get(claims, "time") &&
-	    json_object_get(claims, "place") && json_object_get(claims, "type"))
-		ev = json_pack("{s:s,s:{}}", "id", ev_id, "record");
-	else
-		ev = get_rec(x, ev_id);
-	if (!ev)
-		return 0; /* an account of an event the store cannot give */
-	rc = x->opt->format == IO_ACLED ? acled_row(x, ev, acc, NULL)
-					: ucdp_row(x, ev, acc, NULL);
-	json_decref(ev);
-	px_progress_update(&x->prog, x->stats->rows);
+	px_buf_reset(b);
+	rc = consensus(x->acc, x->nacc, b, disputed, sizeof(disputed));
 	if (rc < 0)
-		return px_errorf(err, rc, "write: %s", px_strerror(rc));
-	/* the cache holds places and sources: bound it */
-	if (json_array_size(x->objs) > 100000) {
-		json_array_clear(x->objs);
-		io_map_release(&x->cache);
-		io_map_init(&x->cache);
+		return rc;
+	/* narrative column: how many accounts, what is disputed */
+	snprintf(what, sizeof(what), "%zu account%s%s%s", x->nacc,
+		 x->nacc == 1 ? "" : "s", disputed[0] ? "; disputed: " : "",
+		 disputed);
+	if (acled) {
+		int first = 0;
+
+		rc |= px_buf_addstr(b, ",\"narrative\":{\"text\":");
+		rc |= json_quote(b, what);
+		rc |= px_buf_addstr(b, "}");
+		if (jhas(jget(ev, "filed_at")))
+			rc |= json_member(b, &first, "filed_at",
+					  jget(ev, "filed_at"));
 	}
+	rc |= px_buf_addstr(b, "}");
+	if (rc || jd_parse(&x->cons, (const char *)b->data, b->len) < 0)
+		return PX_ENOMEM;
+	/* the last column says what is disputed instead of a party */
+	return acled ? acled_row(x, ev_id, ev, jroot(&x->cons), NULL, NULL,
+				 disputed)
+		     : ucdp_row(x, ev_id, ev, jroot(&x->cons), NULL, NULL,
+				disputed);
+}
+
+/* Parse a stored revision into d. */
+static int load_stored(struct jdoc *d, const char *text, size_t len,
+		       struct px_err *err)
+{
+	if (jd_parse(d, text, len) < 0)
+		return px_errorf(err, PX_ECORRUPT,
+				 "store: stored JSON unreadable");
 	return 0;
+}
+
+/*
+ * --consensus: one row per event store_list lists for the filters, from
+ * one pass over the events and their current accounts (scan.h).
+ */
+static int csv_events(struct ex *x, const struct store_query *q,
+		      struct px_err *err)
+{
+	struct store_scan_row row;
+	char *ev_id = NULL;
+	int64_t cur = 0;
+	int rc = store_scan_start(x->scan, STORE_SCAN_EVENTS, q, err);
+
+	while (rc == 0) {
+		int more = store_scan_next(x->scan, &row, err);
+
+		if (more < 0) {
+			rc = more;
+			break;
+		}
+		if (cur && (!more || row.event_rid != cur)) {
+			rc = consensus_row(x, ev_id, jroot(&x->ev));
+			px_progress_update(&x->prog, x->stats->rows);
+			if (rc < 0) {
+				rc = px_errorf(err, rc, "write: %s",
+					       px_strerror(rc));
+				break;
+			}
+			px_free(ev_id);
+			ev_id = NULL;
+			x->nacc = 0;
+			docs_bound(x);
+			cur = 0;
+		}
+		if (!more)
+			break;
+		if (!cur) {
+			cur = row.event_rid;
+			rc = load_stored(&x->ev, row.event_json, row.event_len,
+					 err);
+			if (rc < 0)
+				break;
+			ev_id = px_strdup(row.event_id ? row.event_id : "");
+			if (!ev_id) {
+				rc = px_errorf(err, PX_ENOMEM, "out of memory");
+				break;
+			}
+		}
+		if (!row.json)
+			continue; /* an event with no current account */
+		if (x->nacc == x->acccap) {
+			size_t ncap = x->acccap ? x->acccap * 2 : 16;
+			struct jdoc *na =
+			    px_realloc(x->acc, ncap * sizeof(*na));
+
+			if (!na) {
+				rc = px_errorf(err, PX_ENOMEM, "out of memory");
+				break;
+			}
+			memset(na + x->acccap, 0,
+			       (ncap - x->acccap) * sizeof(*na));
+			x->acc = na;
+			x->acccap = ncap;
+		}
+		rc = load_stored(&x->acc[x->nacc], row.json, row.len, err);
+		if (rc == 0)
+			x->nacc++;
+	}
+	px_free(ev_id);
+	return rc;
+}
+
+/*
+ * One row per account: a single pass over the current accounts (the
+ * party's, when --party), each with its event; with event filters, only
+ * the accounts of the events they select.  The event is parsed only when
+ * the account does not itself claim time, place and type.
+ */
+static int csv_accounts(struct ex *x, const struct store_query *q,
+			struct px_err *err)
+{
+	struct store_scan_row row;
+	int acled = x->opt->format == IO_ACLED;
+	int rc = store_scan_start(x->scan, STORE_SCAN_ACCOUNTS, q, err);
+
+	while (rc == 0) {
+		struct jr acc, ev = jnone, claims;
+		const char *ev_id;
+		int more = store_scan_next(x->scan, &row, err);
+
+		if (more <= 0) {
+			rc = more;
+			break;
+		}
+		rc = load_stored(&x->acc1, row.json, row.len, err);
+		if (rc < 0)
+			break;
+		acc = jroot(&x->acc1);
+		claims = jget(acc, "claims");
+		ev_id = jsget(acc, "event");
+		if (!jhas(jget(claims, "time")) ||
+		    !jhas(jget(claims, "place")) ||
+		    !jhas(jget(claims, "type"))) {
+			/* an account of an event the store cannot give
+			 * has no row */
+			const char *text;
+			size_t len;
+
+			if (store_scan_record(x->scan, row.event_rid, &ev_id,
+					      &text, &len, NULL) != 1 ||
+			    jd_parse(&x->ev, text, len) < 0)
+				continue;
+			ev = jroot(&x->ev);
+		}
+		rc = acled
+			 ? acled_row(x, ev_id, ev, acc, row.id, row.owner, NULL)
+			 : ucdp_row(x, ev_id, ev, acc, row.id, row.owner, NULL);
+		px_progress_update(&x->prog, x->stats->rows);
+		if (rc < 0)
+			return px_errorf(err, rc, "write: %s", px_strerror(rc));
+		docs_bound(x);
+	}
+	return rc;
 }
 
 static int csv_export(struct ex *x, struct px_err *err)
 {
 	struct store_query q;
-	int rc;
 	const char *const *h =
 	    x->opt->format == IO_ACLED ? acled_header : io_ucdp_columns;
 	size_t nh = x->opt->format == IO_ACLED ? PX_ARRAY_LEN(acled_header)
@@ -1043,25 +1838,8 @@ static int csv_export(struct ex *x, struct px_err *err)
 	}
 	row_end(&x->r);
 	query_filters(x, &q);
-	q.kind = REC_EVENT;
-	if (x->opt->consensus)
-		return each(x, &q, one_event, err);
-	/* one row per account: a single pass over the accounts (asking for
-	 * each event's accounts separately costs a query per event), with
-	 * the event filters applied through the set of selected events */
-	if (x->opt->from || x->opt->to || x->opt->place || x->opt->type) {
-		x->events = px_calloc(1, sizeof(*x->events));
-		if (!x->events)
-			return px_errorf(err, PX_ENOMEM, "out of memory");
-		io_map_init(x->events);
-		rc = each(x, &q, want_event, err);
-		if (rc < 0)
-			return rc;
-	}
-	store_query_init(&q);
-	q.kind = REC_ACCOUNT;
-	q.party = x->opt->party;
-	return each(x, &q, one_account, err);
+	return x->opt->consensus ? csv_events(x, &q, err)
+				 : csv_accounts(x, &q, err);
 }
 
 /* ---- GeoJSON (RFC 7946) */
@@ -1104,23 +1882,23 @@ struct agg {
 	int64_t lo, hi;
 };
 
-static uint64_t actors_hash(const json_t *a)
+/* FNV-1a of the actor set's canonical text: equal sets, equal texts. */
+static uint64_t actors_hash(struct jr a)
 {
-	char *d = json_dumps(json_object_get(a, "actors"),
-			     JSON_COMPACT | JSON_SORT_KEYS);
+	size_t len;
+	const char *d = jtext(jget(a, "actors"), &len);
 	uint64_t h = 1469598103934665603ULL;
 
-	for (const char *p = d; p && *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	free(d); /* jansson's allocator */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)d[i]) * 1099511628211ULL;
 	return h;
 }
 
-static int agg_account(struct ex *x, json_t *item, struct px_err *err)
+/* Add one account (its current revision) to its event's agg. */
+static int agg_account(struct ex *x, struct jr rec, struct px_err *err)
 {
-	const json_t *rec = json_object_get(item, "record");
-	const json_t *c = json_object_get(rec, "claims"), *t, *a;
-	const char *ev = str(rec, "event");
+	struct jr c = jget(rec, "claims"), t, a;
+	const char *ev = jsget(rec, "event");
 	size_t at = io_map_get(x->events, ev);
 	struct agg *g;
 	int64_t l, h;
@@ -1143,22 +1921,22 @@ static int agg_account(struct ex *x, json_t *item, struct px_err *err)
 	}
 	g = &x->agg[at];
 	g->n++;
-	if ((t = json_object_get(c, "time"))) {
-		const char *ts = str(t, "start"), *te = str(t, "end");
+	if (jhas(t = jget(c, "time"))) {
+		const char *ts = jsget(t, "start"), *te = jsget(t, "end");
 
 		if (!g->s[0] || strcmp(ts, g->s) > 0)
 			snprintf(g->s, sizeof(g->s), "%s", ts);
 		if (!g->e[0] || strcmp(te, g->e) < 0)
 			snprintf(g->e, sizeof(g->e), "%s", te);
 	}
-	if ((t = json_object_get(c, "type"))) {
+	if (jhas(t = jget(c, "type"))) {
 		if (!g->type[0])
 			snprintf(g->type, sizeof(g->type), "%s",
-				 str(t, "type"));
-		else if (strcmp(g->type, str(t, "type")))
+				 jsget(t, "type"));
+		else if (strcmp(g->type, jsget(t, "type")))
 			g->type_bad = 1;
 	}
-	if ((a = json_object_get(c, "initiators"))) {
+	if (jhas(a = jget(c, "initiators"))) {
 		uint64_t hh = actors_hash(a);
 
 		if (!g->has_ini)
@@ -1167,7 +1945,7 @@ static int agg_account(struct ex *x, json_t *item, struct px_err *err)
 			g->ini_bad = 1;
 		g->has_ini = 1;
 	}
-	if ((a = json_object_get(c, "targets"))) {
+	if (jhas(a = jget(c, "targets"))) {
 		uint64_t hh = actors_hash(a);
 
 		if (!g->has_tgt)
@@ -1286,8 +2064,19 @@ static int geojson_export(struct ex *x, struct px_err *err)
 		return px_errorf(err, PX_ENOMEM, "out of memory");
 	io_map_init(x->events);
 	store_query_init(&q);
-	q.kind = REC_ACCOUNT;
-	rc = each(x, &q, agg_account, err);
+	rc = store_scan_start(x->scan, STORE_SCAN_ACCOUNTS, &q, err);
+	while (rc == 0) {
+		struct store_scan_row row;
+		int more = store_scan_next(x->scan, &row, err);
+
+		if (more <= 0) {
+			rc = more;
+			break;
+		}
+		rc = load_stored(&x->acc1, row.json, row.len, err);
+		if (rc == 0)
+			rc = agg_account(x, jroot(&x->acc1), err);
+	}
 	if (rc < 0)
 		return rc;
 	query_filters(x, &q);
@@ -1327,17 +2116,17 @@ static int jsonl_line(struct ex *x, uint64_t index, const char *rev,
 {
 	struct px_buf *b = &x->r.b;
 	size_t run = 0;
-	int rc = px_buf_addf(b, "{\"index\":%" PRIu64 ",\"id\":\"%s\",\"entry\":\"",
-			     index, rev);
+	int rc = px_buf_addf(
+	    b, "{\"index\":%" PRIu64 ",\"id\":\"%s\",\"entry\":\"", index, rev);
 
 	for (size_t i = 0; i < len && rc == 0; i++) {
 		char c = text[i];
 		const char *esc = c == '"'    ? "\\\""
 				  : c == '\\' ? "\\\\"
-				  : c == '\n'  ? "\\n"
-				  : c == '\r'  ? "\\r"
-				  : c == '\t'  ? "\\t"
-						: NULL;
+				  : c == '\n' ? "\\n"
+				  : c == '\r' ? "\\r"
+				  : c == '\t' ? "\\t"
+					      : NULL;
 
 		if (!esc)
 			continue;
@@ -1382,8 +2171,7 @@ static int jsonl_one(struct ex *x, uint64_t index, const struct px_buf *e,
 			return px_errorf(err, PX_ENOMEM, "out of memory");
 		x->stats->rows++;
 		px_progress_update(&x->prog, x->stats->rows);
-		return emit(x) < 0 ? px_errorf(err, PX_EIO, "write failed")
-				   : 0;
+		return emit(x) < 0 ? px_errorf(err, PX_EIO, "write failed") : 0;
 	}
 	rec = json_loadb(text, (size_t)(nl - text), 0, NULL);
 	k = json_string_value(json_object_get(rec, "kind"));
@@ -1485,7 +2273,7 @@ static int export_format(struct ex *x, struct px_err *err)
 		return geojson_export(x, err);
 	default:
 		return px_errorf(err, PX_EUSAGE, "cannot export %s",
-			       io_format_name(x->opt->format));
+				 io_format_name(x->opt->format));
 	}
 }
 
@@ -1505,14 +2293,19 @@ int io_export(struct repo *r, const struct io_export_options *opt, FILE *out,
 	x.stats = stats;
 	x.objs = json_array();
 	io_map_init(&x.cache);
+	io_map_init(&x.docs);
+	px_buf_init(&x.cbuf, 1 << 20);
 	px_buf_init(&x.r.b, (size_t)64 * 1024 * 1024);
 	px_progress_start(&x.prog, "exporting", 0);
 	if (!opt->progress)
 		x.prog.enabled = 0;
-	if (!x.objs)
-		return px_errorf(err, PX_ENOMEM, "out of memory");
+	/* JSONL reads the log, not the records */
+	rc = opt->format == IO_JSONL ? 0 : store_scan_new(x.st, &x.scan, err);
+	if (rc == 0 && !x.objs)
+		rc = px_errorf(err, PX_ENOMEM, "out of memory");
 	/* one snapshot and one read lock for every query of the export */
-	rc = store_read_begin(x.st, err);
+	if (rc == 0)
+		rc = store_read_begin(x.st, err);
 	if (rc == 0)
 		rc = export_format(&x, err);
 	if (rc == 0 && x.r.b.len &&
@@ -1520,6 +2313,7 @@ int io_export(struct repo *r, const struct io_export_options *opt, FILE *out,
 		rc = px_errorf(err, PX_EIO, "write failed");
 	if (rc == 0 && fflush(out) != 0)
 		rc = px_errorf(err, PX_EIO, "write failed");
+	store_scan_free(x.scan); /* ends its statements' reads */
 	store_read_end(x.st);
 	px_progress_finish(&x.prog);
 	px_buf_release(&x.r.b);
@@ -1530,6 +2324,19 @@ int io_export(struct repo *r, const struct io_export_options *opt, FILE *out,
 	}
 	px_free(x.agg);
 	json_decref(x.objs);
+	docs_clear(&x);
+	io_map_release(&x.docs);
+	px_free(x.doc);
+	jd_release(&x.scratch);
+	jd_release(&x.acc1);
+	jd_release(&x.ev);
+	jd_release(&x.cons);
+	for (size_t i = 0; i < x.acccap; i++)
+		jd_release(&x.acc[i]);
+	px_free(x.acc);
+	px_buf_release(&x.cbuf);
+	px_free(x.kv);
+	px_free(x.src);
 	stats->seconds = px_now() - t0;
 	return rc;
 }

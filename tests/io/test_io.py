@@ -110,6 +110,72 @@ def main():
     sys.exit(1 if failed else 0)
 
 
+def exports_select(tmp):
+    """What the CSV exports select and how they read each revision: the
+    current revision of every current account, text as filed (escapes,
+    control characters, non-Latin scripts), per party, per event."""
+    d = new_dir(tmp, "sel")
+    p = new_party(d, "dataset")
+    imp(d, "acled", os.path.join(FIX, "acled_current.csv"), p)
+    rows, _ = export_csv(d, "acled")
+    head = rows[0]
+    ev = dict(zip(head, rows[1]))["px_event"]
+    q = new_party(d, "monitor")
+    text = ('Tab\there, "quoted", back\\slash, Xank\u0259ndi, '
+            '\U0001F600, line\nbreak')
+    acc = {"kind": "account", "event": ev,
+           "narrative": {"text": text, "lang": "en"},
+           "claims": {"casualties": {"civilians": {"low": 1, "best": 3,
+                                                   "high": 7}}}}
+    f = os.path.join(tmp, "sel.jsonl")
+    with open(f, "w") as fh:
+        fh.write(json.dumps(acc) + "\n")
+    imp(d, "jsonl", f, q)
+
+    def mine(fmt="acled", *extra):
+        rows, _ = export_csv(d, fmt, *extra)
+        return [dict(zip(rows[0], r)) for r in rows[1:]
+                if dict(zip(rows[0], r)).get("px_party") == q]
+    got = mine()
+    check(len(got) == 1 and got[0]["notes"] == text
+          and got[0]["fatalities"] == "3" and got[0]["px_event"] == ev,
+          "export acled: a narrative with escapes and other scripts comes "
+          "back as filed")
+    acc_id = got[0]["px_account"] if got else ""
+    only = mine("acled", "--party", q)
+    part, _ = export_csv(d, "acled", "--party", q)
+    check(len(only) == 1 and len(part) == 2,
+          "export acled --party: only the party's accounts")
+    # a revision replaces the row; a withdrawal removes it
+    acc["narrative"]["text"] = "Revised: nobody was killed."
+    acc["claims"] = {"casualties": {"civilians": {"best": 0}}}
+    with open(f, "w") as fh:
+        json.dump(acc, fh)
+    r = px("revise", acc_id, f, "--as", q, "--dir", d)
+    got = mine()
+    check(r.returncode == 0 and len(got) == 1
+          and got[0]["notes"] == "Revised: nobody was killed."
+          and got[0]["fatalities"] == "0",
+          "export acled: an account's current revision")
+    cons, _ = export_csv(d, "acled", "--consensus")
+    c = [dict(zip(cons[0], r)) for r in cons[1:] if r[31] == ev]
+    check(len(c) == 1 and c[0]["notes"] == "2 accounts; disputed: "
+          "casualties" and c[0]["px_disputed"] == "casualties",
+          "export acled --consensus: both accounts, the dispute named")
+    r = px("withdraw", acc_id, "--reason", "duplicate", "--as", q,
+           "--dir", d)
+    cons, _ = export_csv(d, "ucdp", "--consensus")
+    c = [dict(zip(cons[0], r)) for r in cons[1:] if r[49] == ev]
+    check(r.returncode == 0 and mine() == [] and mine("ucdp") == []
+          and len(c) == 1 and c[0]["px_disputed"] == "",
+          "export: a withdrawn account leaves the rows and the consensus")
+    p2 = px("export", "acled", "--place", "place-" + "0" * 64, "--dir", d,
+            ok=(1,))
+    check(p2.returncode == 1 and b"place: no record" in p2.stderr
+          and p2.stdout == b"",
+          "export acled --place: an unknown place is refused")
+
+
 def run(tmp):
     d = new_dir(tmp, "a")
     p = new_party(d, "dataset")
@@ -307,6 +373,8 @@ def run(tmp):
           and u.get("source_office") == "AFP;BBC Monitoring"
           and u.get("date_prec") == "1" and u.get("where_prec") == "1",
           "export ucdp: figures, sources and precisions come back")
+
+    exports_select(tmp)
 
     geo_path = os.path.join(tmp, "all.geojson")
     with open(geo_path, "wb") as fh:
