@@ -83,6 +83,9 @@ int store_scan_new(struct store *st, struct store_scan **out,
 		set_cache_size(st, -SCAN_CACHE_KIB);
 	else
 		sc->cache_size = 0;
+	/* and pages read through a memory map rather than copied by
+	 * pread (restored too) */
+	sqlite3_exec(st->db, "PRAGMA mmap_size=1073741824", NULL, NULL, NULL);
 	*out = sc;
 	return 0;
 }
@@ -96,6 +99,7 @@ void store_scan_free(struct store_scan *sc)
 	sqlite3_finalize(sc->byrid);
 	if (sc->cache_size)
 		set_cache_size(sc->st, sc->cache_size);
+	sqlite3_exec(sc->st->db, "PRAGMA mmap_size=0", NULL, NULL, NULL);
 	px_free(sc);
 }
 
