@@ -275,9 +275,9 @@ int store_open(const char *path, int readonly, struct store **out,
 	if (rc == 0 && !readonly)
 		rc = exec(st,
 			  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-			  /* checkpoint every 16 MiB of WAL, not 4: a page
+			  /* checkpoint every 64 MiB of WAL, not 4: a page
 			   * written again and again is copied back once */
-			  "PRAGMA wal_autocheckpoint=4096;",
+			  "PRAGMA wal_autocheckpoint=16384;",
 			  err);
 	if (rc == 0)
 		rc = user_version(st, &version, err);
