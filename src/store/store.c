@@ -7,10 +7,12 @@
  *   1. find the note text and, without trusting it yet, its top-level
  *      "filed_by" (scan_filed_by); pick the verifier: the operator key when
  *      there is none, else that party's current key (cached, vcache_get);
- *   2. note_open: the signature must verify (C2SP signed-note);
- *   3. rec_parse_canonical with a resolver over the records table: the text
- *      is canonical JSON plus exactly one "\n", valid, and every reference
- *      names a record the store knows;
+ *   2. note_open: the signature must verify (C2SP signed-note), unless
+ *      it was verified ahead with that very key (store_prepare);
+ *   3. rec_parse_canonical without a resolver (done ahead, on any thread,
+ *      by store_prepare when the caller can): the text is canonical JSON
+ *      plus exactly one "\n" and a valid record; then rec_check_refs over
+ *      the records table: every reference names a record the store knows;
  *   4. revision rules (check_revision): duplicates, stale revisions,
  *      ownership, withdrawn records, place cycles;
  *   5. write (write_entry) inside the savepoint "apply": the revision, the
