@@ -36,6 +36,9 @@
 
 #define REPO_ROUND_MAX 4096    /* entries per group commit */
 #define REPO_QUEUE_MAX 65536   /* queued entries before submitters wait */
+#define REPO_ROUND_FILL 64     /* a round of fewer entries waits ... */
+#define REPO_ROUND_WAIT_US 1000 /* ... this long for more to come, */
+#define REPO_ROUND_BUSY_S 0.005 /* when the last round ended this recently */
 #define REPO_CATCHUP_TXN 4096  /* entries per catch-up transaction */
 #define REPO_REINDEX_TXN 16384 /* entries per reindex transaction */
 #define REPO_VERIFY_WINDOW 1024 /* entries whose signatures are checked

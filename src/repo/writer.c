@@ -3,7 +3,10 @@
  *
  * Submitters (repo_submit_many, from any thread) queue jobs - a signed
  * entry, a result slot, a waiter - and sleep on their waiter.  The writer
- * takes everything queued (at most REPO_ROUND_MAX) as one round:
+ * takes everything queued (at most REPO_ROUND_MAX) as one round; under
+ * load (a round ended within REPO_ROUND_BUSY_S) a round of fewer than
+ * REPO_ROUND_FILL jobs first waits up to REPO_ROUND_WAIT_US for more,
+ * since every round costs the log's syncs whatever its size:
  *
  *   round_prepare   the store has applied exactly the log (R2), else the
  *                   missing entries are applied first;
@@ -34,6 +37,7 @@
 
 #include <inttypes.h>
 #include <string.h>
+#include <time.h>
 
 static void ack_cb(void *ctx, int rc, uint64_t index)
 {
@@ -329,12 +333,31 @@ static void *writer_main(void *arg)
 {
 	struct repo *r = arg;
 	struct repo_job *jobs[REPO_ROUND_MAX];
+	double last_round = 0;
 	size_t n;
 
 	for (;;) {
 		pthread_mutex_lock(&r->qlock);
 		while (!r->qhead && !r->closing)
 			pthread_cond_wait(&r->qwork, &r->qlock);
+		if (r->qhead && r->qcount < REPO_ROUND_FILL && !r->closing &&
+		    px_now() - last_round < REPO_ROUND_BUSY_S) {
+			/* under load (the last round ended just now): a
+			 * round costs the log's syncs whatever its size, so
+			 * let a small one fill a little.  A write that comes
+			 * alone goes at once. */
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += REPO_ROUND_WAIT_US * 1000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			while (r->qcount < REPO_ROUND_FILL && !r->closing &&
+			       pthread_cond_timedwait(&r->qwork, &r->qlock,
+						      &until) == 0)
+				;
+		}
 		if (!r->qhead) { /* closing, and the queue is drained */
 			pthread_mutex_unlock(&r->qlock);
 			break;
@@ -353,6 +376,7 @@ static void *writer_main(void *arg)
 		round_run(r, jobs, n);
 		pthread_mutex_unlock(&r->store_lock);
 		answer_all(r, jobs, n);
+		last_round = px_now();
 	}
 	return NULL;
 }
@@ -446,7 +470,7 @@ int repo_submit_prepared(struct repo *r, const uint8_t *const *entries,
 		j->next = NULL;
 		*r->qtail = j;
 		r->qtail = &j->next;
-		if (r->qcount++ == 0)
+		if (r->qcount++ == 0 || r->qcount == REPO_ROUND_FILL)
 			pthread_cond_signal(&r->qwork);
 		w.pending++;
 	}
