@@ -502,82 +502,15 @@ static int dry_check(struct repo *r, const uint8_t *const *entries,
 	return rc;
 }
 
-int repo_file_batch(struct repo *r, const char *const *json, const size_t *len,
-		    size_t n, const char *as_party, int dry_run,
-		    struct repo_result *res, struct px_err *err)
-{
-	struct px_buf *notes = NULL;
-	const uint8_t **entries = NULL;
-	size_t *lens = NULL, *map = NULL, m = 0, i;
-	struct repo_result *sub = NULL;
-	struct store_prep *preps = NULL, **pp = NULL;
-	int rc = 0;
-
-	if (!r->log)
-		return px_errorf(err, PX_EUSAGE,
-				 "the repository is open read-only");
-	if (n == 0)
-		return 0;
-	preps = px_calloc(n, sizeof(*preps));
-	pp = px_calloc(n, sizeof(*pp));
-	notes = px_calloc(n, sizeof(*notes));
-	entries = px_calloc(n, sizeof(*entries));
-	lens = px_calloc(n, sizeof(*lens));
-	map = px_calloc(n, sizeof(*map));
-	sub = px_calloc(n, sizeof(*sub));
-	if (!notes || !entries || !lens || !map || !sub || !preps || !pp) {
-		rc = px_errorf(err, PX_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		struct rec_info info;
-		struct px_err e;
-		json_t *obj = NULL;
-		int frc;
-
-		px_buf_init(&notes[i], LOG_ENTRY_MAX);
-		px_err_clear(&e);
-		frc = parse_object(json[i], len[i], &obj, &e);
-		if (frc == 0)
-			frc = fill_envelope(obj, as_party, &e);
-		if (frc == 0)
-			frc = sign_record(r, obj, &notes[i], &info,
-					  dry_run ? NULL : &preps[m], &e);
-		json_decref(obj);
-		if (frc) {
-			repo_result_error(&res[i], frc, &e);
-			continue;
-		}
-		entries[m] = notes[i].data;
-		lens[m] = notes[i].len;
-		if (!dry_run)
-			pp[m] = &preps[m];
-		map[m++] = i;
-	}
-	if (dry_run)
-		rc = dry_check(r, entries, lens, m, sub, err);
-	else
-		rc = repo_submit_prepared(r, entries, lens, pp, m, sub, err);
-	for (i = 0; i < m; i++)
-		res[map[i]] = sub[i];
-out:
-	if (notes)
-		for (i = 0; i < n; i++)
-			px_buf_release(&notes[i]);
-	if (preps)
-		for (i = 0; i < n; i++)
-			store_prep_release(&preps[i]);
-	px_free(preps);
-	px_free(pp);
-	px_free(notes);
-	px_free(entries);
-	px_free(lens);
-	px_free(map);
-	px_free(sub);
-	return rc;
-}
-
-int repo_file_parsed(struct repo *r, struct rec *recs, size_t n,
+/*
+ * Sign n items -- json[i] (parsed and its envelope filled), or with json
+ * NULL recs[i] (taken over: released whatever happens) -- and submit those
+ * that could be signed as one group commit, or with dry_run only check them
+ * (dry_check).  res[i] answers item i.
+ */
+static int file_many(struct repo *r, const char *const *json,
+		     const size_t *len, struct rec *recs, size_t n,
+		     const char *as_party, int dry_run,
 		     struct repo_result *res, struct px_err *err)
 {
 	struct px_buf *notes = NULL;
@@ -593,7 +526,7 @@ int repo_file_parsed(struct repo *r, struct rec *recs, size_t n,
 		goto out;
 	}
 	if (n == 0)
-		return 0;
+		goto out;
 	preps = px_calloc(n, sizeof(*preps));
 	pp = px_calloc(n, sizeof(*pp));
 	notes = px_calloc(n, sizeof(*notes));
@@ -606,33 +539,48 @@ int repo_file_parsed(struct repo *r, struct rec *recs, size_t n,
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
+		struct store_prep *prep = dry_run ? NULL : &preps[m];
 		struct rec_info info;
 		struct px_err e;
+		json_t *obj = NULL;
+		int frc;
 
 		px_buf_init(&notes[i], LOG_ENTRY_MAX);
 		px_err_clear(&e);
-		if (sign_parsed(r, &recs[i], &notes[i], &info, &preps[m],
-				&e) != 0) {
-			repo_result_error(&res[i], e.code, &e);
+		if (json) {
+			frc = parse_object(json[i], len[i], &obj, &e);
+			if (frc == 0)
+				frc = fill_envelope(obj, as_party, &e);
+			if (frc == 0)
+				frc = sign_record(r, obj, &notes[i], &info,
+						  prep, &e);
+			json_decref(obj);
+		} else {
+			frc = sign_parsed(r, &recs[i], &notes[i], &info, prep,
+					  &e);
+		}
+		if (frc) {
+			repo_result_error(&res[i], frc, &e);
 			continue;
 		}
 		entries[m] = notes[i].data;
 		lens[m] = notes[i].len;
-		pp[m] = &preps[m];
+		pp[m] = prep;
 		map[m++] = i;
 	}
-	rc = repo_submit_prepared(r, entries, lens, pp, m, sub, err);
+	if (dry_run)
+		rc = dry_check(r, entries, lens, m, sub, err);
+	else
+		rc = repo_submit_prepared(r, entries, lens, pp, m, sub, err);
 	for (i = 0; i < m; i++)
 		res[map[i]] = sub[i];
 out:
-	for (i = 0; i < n; i++)
+	for (i = 0; recs && i < n; i++)
 		rec_release(&recs[i]);
-	if (notes)
-		for (i = 0; i < n; i++)
-			px_buf_release(&notes[i]);
-	if (preps)
-		for (i = 0; i < n; i++)
-			store_prep_release(&preps[i]);
+	for (i = 0; notes && i < n; i++)
+		px_buf_release(&notes[i]);
+	for (i = 0; preps && i < n; i++)
+		store_prep_release(&preps[i]);
 	px_free(preps);
 	px_free(pp);
 	px_free(notes);
@@ -641,6 +589,19 @@ out:
 	px_free(map);
 	px_free(sub);
 	return rc;
+}
+
+int repo_file_batch(struct repo *r, const char *const *json, const size_t *len,
+		    size_t n, const char *as_party, int dry_run,
+		    struct repo_result *res, struct px_err *err)
+{
+	return file_many(r, json, len, NULL, n, as_party, dry_run, res, err);
+}
+
+int repo_file_parsed(struct repo *r, struct rec *recs, size_t n,
+		     struct repo_result *res, struct px_err *err)
+{
+	return file_many(r, NULL, NULL, recs, n, NULL, 0, res, err);
 }
 
 /* ---- party registration. */
