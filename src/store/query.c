@@ -450,7 +450,7 @@ static void apply_binds(sqlite3_stmt *s, const struct binds *b, int first)
 	}
 }
 
-static int valid_date(const char *s)
+int store_valid_date(const char *s)
 {
 	size_t i;
 
@@ -462,8 +462,8 @@ static int valid_date(const char *s)
 	return 1;
 }
 
-static int64_t need_rid(struct store *st, const char *what, const char *id,
-			struct px_err *err)
+int64_t store_need_rid(struct store *st, const char *what, const char *id,
+		       struct px_err *err)
 {
 	int64_t rid = store_rid(st, id, NULL, NULL, err);
 
@@ -472,10 +472,6 @@ static int64_t need_rid(struct store *st, const char *what, const char *id,
 				 what, id);
 	return rid;
 }
-
-#define DOWN_SQL                                                               \
-	"(WITH RECURSIVE down(x) AS (SELECT ? UNION SELECT c.rid FROM "        \
-	"records c JOIN down ON c.parent=down.x) SELECT x FROM down)"
 
 /* Append " AND ..." clauses for q's filters (except text and cursor). */
 static int add_filters(struct store *st, const struct store_query *q,
@@ -496,7 +492,7 @@ static int add_filters(struct store *st, const struct store_query *q,
 	if (!q->withdrawn)
 		rc |= px_buf_addstr(sql, " AND r.withdrawn=0");
 	if (q->from) {
-		if (!valid_date(q->from))
+		if (!store_valid_date(q->from))
 			return px_errorf(err, PX_EINVAL,
 					 "from: must be a date YYYY-MM-DD, not "
 					 "\"%s\"",
@@ -505,7 +501,7 @@ static int add_filters(struct store *st, const struct store_query *q,
 		bind_s(b, q->from);
 	}
 	if (q->to) {
-		if (!valid_date(q->to))
+		if (!store_valid_date(q->to))
 			return px_errorf(err, PX_EINVAL,
 					 "to: must be a date YYYY-MM-DD, not "
 					 "\"%s\"",
@@ -514,17 +510,17 @@ static int add_filters(struct store *st, const struct store_query *q,
 		bind_s(b, q->to);
 	}
 	if (q->place) {
-		rid = need_rid(st, "place", q->place, err);
+		rid = store_need_rid(st, "place", q->place, err);
 		if (rid < 0)
 			return (int)rid;
 		/* by_place < 0: walk in time order, the place checked */
 		rc |= px_buf_addstr(sql, by_place < 0
-					     ? " AND +r.place IN " DOWN_SQL
-					     : " AND r.place IN " DOWN_SQL);
+					     ? " AND +r.place IN " STORE_DOWN_SQL
+					     : " AND r.place IN " STORE_DOWN_SQL);
 		bind_i(b, rid);
 	}
 	if (q->party) {
-		rid = need_rid(st, "party", q->party, err);
+		rid = store_need_rid(st, "party", q->party, err);
 		if (rid < 0)
 			return (int)rid;
 		rc |= px_buf_addstr(
@@ -539,7 +535,7 @@ static int add_filters(struct store *st, const struct store_query *q,
 		bind_s(b, q->type);
 	}
 	if (q->event) {
-		rid = need_rid(st, "event", q->event, err);
+		rid = store_need_rid(st, "event", q->event, err);
 		if (rid < 0)
 			return (int)rid;
 		rc |= px_buf_addstr(sql, " AND (r.event=? OR r.event2=?)");
@@ -609,7 +605,7 @@ static int parse_cursor(const char *c, char type, char date[11], int64_t *n,
 			goto bad;
 		memcpy(date, c + 2, 10);
 		date[10] = '\0';
-		if (!valid_date(date))
+		if (!store_valid_date(date))
 			goto bad;
 		num = c + 13;
 	}
@@ -642,7 +638,7 @@ static int list_by_time(struct store *st, const struct store_query *q)
 		return 0; /* add_filters reports it */
 	if (sqlite3_prepare_v2(st->db,
 			       "SELECT count(*) FROM (SELECT 1 FROM records r "
-			       "WHERE r.place IN " DOWN_SQL " AND +r.kind=2 "
+			       "WHERE r.place IN " STORE_DOWN_SQL " AND +r.kind=2 "
 			       "LIMIT " PX_STR(SEARCH_SORT_MAX) ")",
 			       -1, &s, NULL) != SQLITE_OK)
 		return 0;
@@ -1063,12 +1059,12 @@ static int places_within(struct store *st, const char *id, struct ridset *set,
 			 struct px_err *err)
 {
 	sqlite3_stmt *s = NULL;
-	int64_t rid = need_rid(st, "place", id, err);
+	int64_t rid = store_need_rid(st, "place", id, err);
 	int rc;
 
 	if (rid < 0)
 		return (int)rid;
-	rc = sqlite3_prepare_v2(st->db, "SELECT x FROM " DOWN_SQL, -1, &s,
+	rc = sqlite3_prepare_v2(st->db, "SELECT x FROM " STORE_DOWN_SQL, -1, &s,
 				NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlerr(st, rc, "preparing a search", err);
@@ -1154,9 +1150,9 @@ int store_search(struct store *st, const struct store_query *q, json_t **out,
 	{
 		static const char *const head[2] = {
 		    "SELECT r.rid FROM records r WHERE +r.kind=2 AND r.place "
-		    "IN " DOWN_SQL,
+		    "IN " STORE_DOWN_SQL,
 		    "SELECT r.rid FROM records r WHERE r.kind=2 AND +r.place "
-		    "IN " DOWN_SQL};
+		    "IN " STORE_DOWN_SQL};
 		static const char *const tail[2] = {
 		    " ORDER BY +r.t_start, r.rid", " ORDER BY r.t_start, r.rid"};
 		int way;
@@ -1176,7 +1172,7 @@ int store_search(struct store *st, const struct store_query *q, json_t **out,
 			rc = sqlite3_prepare_v2(
 			    st->db,
 			    "SELECT count(*) FROM (SELECT 1 FROM records r "
-			    "WHERE r.place IN " DOWN_SQL " AND +r.kind=2 LIMIT "
+			    "WHERE r.place IN " STORE_DOWN_SQL " AND +r.kind=2 LIMIT "
 			    PX_STR(SEARCH_SORT_MAX) ")",
 			    -1, &evcount, NULL) == SQLITE_OK
 				 ? 0

@@ -62,11 +62,6 @@ static void set_cache_size(struct store *st, int64_t v)
 	sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 }
 
-/* The places at or within a place (through parent links). */
-#define SCAN_DOWN                                                              \
-	"(WITH RECURSIVE down(x) AS (SELECT ? UNION SELECT c.rid FROM "        \
-	"records c JOIN down ON c.parent=down.x) SELECT x FROM down)"
-
 int store_scan_new(struct store *st, struct store_scan **out,
 		   struct px_err *err)
 {
@@ -103,27 +98,6 @@ void store_scan_free(struct store_scan *sc)
 	px_free(sc);
 }
 
-static int scan_date(const char *s)
-{
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (size_t i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	return 1;
-}
-
-static int64_t scan_rid(struct store *st, const char *what, const char *id,
-			struct px_err *err)
-{
-	int64_t rid = store_rid(st, id, NULL, NULL, err);
-
-	if (rid == 0)
-		return px_errorf(err, PX_ENOTFOUND, "%s: no record \"%s\"",
-				 what, id);
-	return rid;
-}
-
 struct scan_binds {
 	int n;
 	const char *s[SCAN_BINDS]; /* NULL: the integer in i[] */
@@ -156,7 +130,7 @@ static int event_filters(struct store *st, const struct store_query *q,
 
 	*party = 0;
 	if (q->from) {
-		if (!scan_date(q->from))
+		if (!store_valid_date(q->from))
 			return px_errorf(err, PX_EINVAL,
 					 "from: must be a date YYYY-MM-DD, not "
 					 "\"%s\"",
@@ -165,7 +139,7 @@ static int event_filters(struct store *st, const struct store_query *q,
 		bind_text(b, q->from);
 	}
 	if (q->to) {
-		if (!scan_date(q->to))
+		if (!store_valid_date(q->to))
 			return px_errorf(err, PX_EINVAL,
 					 "to: must be a date YYYY-MM-DD, not "
 					 "\"%s\"",
@@ -174,15 +148,15 @@ static int event_filters(struct store *st, const struct store_query *q,
 		bind_text(b, q->to);
 	}
 	if (q->place) {
-		int64_t rid = scan_rid(st, "place", q->place, err);
+		int64_t rid = store_need_rid(st, "place", q->place, err);
 
 		if (rid < 0)
 			return (int)rid;
-		rc |= px_buf_addstr(sql, " AND e.place IN " SCAN_DOWN);
+		rc |= px_buf_addstr(sql, " AND e.place IN " STORE_DOWN_SQL);
 		bind_int(b, rid);
 	}
 	if (q->party) {
-		*party = scan_rid(st, "party", q->party, err);
+		*party = store_need_rid(st, "party", q->party, err);
 		if (*party < 0)
 			return (int)*party;
 		if (with_party) {

@@ -210,4 +210,16 @@ int store_flush(struct store *st, struct px_err *err);
 /* Parse canonical JSON text from the database. */
 json_t *store_parse_json(const char *text, size_t len, struct px_err *err);
 
+/* A filter's date: YYYY-MM-DD (query.c). */
+int store_valid_date(const char *s);
+/* The rid of record id named by filter `what`; PX_ENOTFOUND ("what: no
+ * record ...") when there is none (query.c). */
+int64_t store_need_rid(struct store *st, const char *what, const char *id,
+		       struct px_err *err);
+/* SQL for the rids of the places at or within the place bound to its one
+ * parameter (through parent links). */
+#define STORE_DOWN_SQL                                                         \
+	"(WITH RECURSIVE down(x) AS (SELECT ? UNION SELECT c.rid FROM "        \
+	"records c JOIN down ON c.parent=down.x) SELECT x FROM down)"
+
 #endif
