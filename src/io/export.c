@@ -195,6 +195,26 @@ static int emit(struct ex *x)
 	return 0;
 }
 
+/* The columns every CSV row ends with -- the parallax event, then the
+ * account and its owner, or for --consensus what is disputed -- and the
+ * row written out. */
+static int row_finish(struct ex *x, const char *ev_id, const char *id,
+		      const char *owner, const char *disputed)
+{
+	struct row *r = &x->r;
+
+	cell(r, ev_id);
+	if (!disputed) {
+		cell(r, id ? id : "");
+		cell(r, owner ? owner : "");
+	} else {
+		cell(r, disputed);
+	}
+	row_end(r);
+	x->stats->rows++;
+	return emit(x);
+}
+
 /* Call fn for every record store_list gives for q (all pages). */
 typedef int (*each_cb)(struct ex *x, json_t *item, struct px_err *err);
 
@@ -735,16 +755,7 @@ static int acled_row(struct ex *x, const char *ev_id, struct jr ev,
 		cell(r, "");
 	cell(r, kept(x, "tags", v, sizeof(v)));
 	celli(r, (int64_t)unix_of(jsget(jhas(acc) ? acc : ev, "filed_at")));
-	cell(r, ev_id);
-	if (!disputed) {
-		cell(r, id ? id : "");
-		cell(r, owner ? owner : "");
-	} else {
-		cell(r, disputed);
-	}
-	row_end(r);
-	x->stats->rows++;
-	return emit(x);
+	return row_finish(x, ev_id, id, owner, disputed);
 }
 
 /* ---- UCDP GED */
@@ -937,16 +948,7 @@ static int ucdp_row(struct ex *x, const char *ev_id, struct jr ev,
 		celli(r, (int64_t)lo);
 	keptcell(x, "gwnoa");
 	keptcell(x, "gwnob");
-	cell(r, ev_id);
-	if (!disputed) {
-		cell(r, id ? id : "");
-		cell(r, owner ? owner : "");
-	} else {
-		cell(r, disputed);
-	}
-	row_end(r);
-	x->stats->rows++;
-	return emit(x);
+	return row_finish(x, ev_id, id, owner, disputed);
 }
 
 /* ---- per account, or per event with the consensus of its accounts */

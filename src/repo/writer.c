@@ -266,7 +266,7 @@ static void round_run(struct repo *r, struct repo_job **jobs, size_t n)
 {
 	const uint8_t **entry = NULL;
 	size_t *len = NULL, i, own = 0;
-	struct store_prep **prep = NULL, **todo = NULL, *mine = NULL;
+	struct store_prep **prep = NULL, **ahead = NULL, *mine = NULL;
 	struct px_err e;
 
 	for (i = 0; i < n; i++)
@@ -280,29 +280,29 @@ static void round_run(struct repo *r, struct repo_job **jobs, size_t n)
 		if (round_prepare(r, &e) == 0) {
 			entry = px_calloc(n, sizeof(*entry));
 			len = px_calloc(n, sizeof(*len));
-			todo = px_calloc(n, sizeof(*todo));
+			ahead = px_calloc(n, sizeof(*ahead));
 			mine = px_calloc(n, sizeof(*mine));
 		}
-		if (entry && len && todo && mine) {
+		if (entry && len && ahead && mine) {
 			for (i = 0; i < n; i++) {
 				entry[i] = jobs[i]->entry;
 				len[i] = jobs[i]->len;
 				if (!prep[i])
-					todo[i] = prep[i] = &mine[i];
+					ahead[i] = prep[i] = &mine[i];
 			}
 			repo_prepare(r->st, &r->opkey,
 				     (const uint8_t *const *)entry, len, n,
-				     todo);
+				     ahead);
 		}
 	}
 	/* without the arrays every entry is checked inline */
 	round_run_checked(r, jobs, n, prep);
-	for (i = 0; todo && mine && i < n; i++)
-		if (todo[i])
+	for (i = 0; ahead && mine && i < n; i++)
+		if (ahead[i])
 			store_prep_release(&mine[i]);
 	px_free(entry);
 	px_free(len);
-	px_free(todo);
+	px_free(ahead);
 	px_free(mine);
 	px_free(prep);
 }
