@@ -145,10 +145,14 @@ test('home page shows the timeline of the demo record', async () => {
   await page.waitForFunction((w) => { const [a, b] = document.querySelector('.tl-controls .meta').textContent.split(' – ').map((d) => Date.parse(d)); return b - a < w * 0.6; }, b0 - a0);
   await page.getByRole('button', { name: 'Whole period' }).click();
   await page.waitForFunction(() => !location.search.includes('from='));
+  // The timeline is drawn again for the whole period once its events arrive.
+  await page.waitForFunction((w) => { const [a, b] = document.querySelector('.tl-controls .meta').textContent.split(' – ').map((d) => Date.parse(d)); return b - a > w * 0.9; }, b0 - a0);
   // Keyboard: the events on the timeline are links reached with Tab and opened with Enter.
-  await page.locator('.timeline svg a').first().focus();
-  const label = await page.evaluate(() => document.activeElement.getAttribute('aria-label'));
-  await page.keyboard.press('Enter');
+  const first = page.locator('.timeline svg a').first();
+  const label = await first.getAttribute('aria-label');
+  await first.focus();
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), label, 'the timeline link has the focus');
+  await first.press('Enter');
   await page.waitForURL(/\/events\/event-/);
   const title = label.slice(0, label.lastIndexOf(' (2'));
   await page.locator('h1', { hasText: title }).waitFor();
