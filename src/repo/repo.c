@@ -26,7 +26,9 @@
 #include <stdatomic.h>
 #include <sodium.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* ---- catching the store up with the log. */
@@ -42,42 +44,100 @@ int repo_savepoint_end(struct store *st, int keep, struct px_err *err)
 /*
  * Entries are prepared ahead, in windows, by a few threads
  * (store_prepare: the signature checked, the record parsed and validated)
- * while this thread applies the window before: each signature against the
+ * while this thread applies the windows before: each signature against the
  * key the store held for it when its window was read (store_entry_key).
  * store_apply_prepared checks a signature again when that is no longer the
  * key it picks, so the store is the same as with store_apply alone.  Short
  * catch-ups use no threads.
+ *
+ * REPO_VERIFY_AHEAD windows are read ahead, and the threads take their
+ * entries in log order, so the window to apply next is the one they finish
+ * first, and they go on with the next ones while this thread commits.
+ * They run at the lowest priority: this thread, the serial part, keeps
+ * its core, and they use what is left.
  */
 struct vwindow {
+	uint64_t num;		   /* windows read before this one */
 	uint64_t first;		   /* log index of entry 0 */
 	size_t n;		   /* entries in the window */
+	size_t ndone;		   /* entries prepared (pool lock) */
 	struct px_buf data;	   /* the entries, one after another */
 	size_t off[REPO_VERIFY_WINDOW + 1];
 	struct store_prep prep[REPO_VERIFY_WINDOW];
-	int threads;		   /* prepare at all */
-	atomic_size_t next;	   /* next entry for a thread to take */
-	pthread_t th[REPO_VERIFY_THREADS];
-	int nth;		   /* threads running on this window */
 };
 
-static void *verify_worker(void *arg)
-{
-	struct vwindow *w = arg;
-	size_t i;
+struct vpool {
+	pthread_mutex_t lock;
+	pthread_cond_t more;	   /* a window was read, or stop */
+	pthread_cond_t done;	   /* an entry was prepared */
+	struct vwindow *ring;	   /* REPO_VERIFY_AHEAD windows */
+	uint64_t loaded;	   /* windows read so far */
+	uint64_t take_win;	   /* the next entry to take: its window */
+	size_t take_i;		   /* ... and its place in it */
+	int stop;
+	pthread_t th[REPO_VERIFY_THREADS];
+	int nth;
+};
 
-	while (w->threads && (i = atomic_fetch_add(&w->next, 1)) < w->n)
-		store_prepare(w->data.data + w->off[i],
-			      w->off[i + 1] - w->off[i], &w->prep[i]);
+/* The next entry to prepare, taken under the lock; NULL for none now. */
+static struct vwindow *pool_take(struct vpool *p, size_t *i)
+{
+	while (p->take_win < p->loaded) {
+		struct vwindow *w = &p->ring[p->take_win % REPO_VERIFY_AHEAD];
+		if (p->take_i < w->n) {
+			*i = p->take_i++;
+			return w;
+		}
+		p->take_win++;
+		p->take_i = 0;
+	}
 	return NULL;
 }
 
-static void window_join(struct vwindow *w)
+/* Prepare entry i of w, taken with pool_take; called with the lock held,
+ * which it drops meanwhile. */
+static void pool_prepare(struct vpool *p, struct vwindow *w, size_t i)
 {
-	int t;
+	pthread_mutex_unlock(&p->lock);
+	store_prepare(w->data.data + w->off[i], w->off[i + 1] - w->off[i],
+		      &w->prep[i]);
+	pthread_mutex_lock(&p->lock);
+	if (++w->ndone == w->n)
+		pthread_cond_broadcast(&p->done);
+}
 
-	for (t = 0; t < w->nth; t++)
-		pthread_join(w->th[t], NULL);
-	w->nth = 0;
+static void *verify_worker(void *arg)
+{
+	struct vpool *p = arg;
+	struct vwindow *w;
+	size_t i;
+
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
+	pthread_mutex_lock(&p->lock);
+	while (!p->stop) {
+		if ((w = pool_take(p, &i)) != NULL)
+			pool_prepare(p, w, i);
+		else
+			pthread_cond_wait(&p->more, &p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Wait until every entry of w is prepared, preparing what nobody took. */
+static void pool_wait(struct vpool *p, struct vwindow *w)
+{
+	struct vwindow *t;
+	size_t i;
+
+	pthread_mutex_lock(&p->lock);
+	while (w->ndone < w->n) {
+		if (p->take_win <= w->num && (t = pool_take(p, &i)) != NULL)
+			pool_prepare(p, t, i);
+		else
+			pthread_cond_wait(&p->done, &p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
 }
 
 static void window_release(struct vwindow *w)
@@ -89,14 +149,15 @@ static void window_release(struct vwindow *w)
 	w->n = 0;
 }
 
-/* Read entries first..first+n-1 and start preparing them. */
-static int window_load(struct vwindow *w, struct store *st, struct log *log,
+/* Read entries first..first+n-1 into the next free window and hand them
+ * to the threads (with none, they are checked as they are applied). */
+static int window_load(struct vpool *p, struct store *st, struct log *log,
 		       const struct note_verifier *operator_key,
-		       uint64_t first, size_t n, int threads,
-		       struct px_err *err)
+		       uint64_t first, size_t n, struct px_err *err)
 {
+	struct vwindow *w = &p->ring[p->loaded % REPO_VERIFY_AHEAD];
 	size_t i;
-	int rc, t;
+	int rc;
 
 	window_release(w);
 	w->first = first;
@@ -111,20 +172,32 @@ static int window_load(struct vwindow *w, struct store *st, struct log *log,
 		w->off[i + 1] = w->data.len;
 		memset(&w->prep[i], 0, sizeof(w->prep[i]));
 		w->prep[i].have_key =
-		    threads &&
+		    p->nth &&
 		    store_entry_key(st, w->data.data + w->off[i],
 				    w->off[i + 1] - w->off[i], operator_key,
 				    &w->prep[i].key, NULL) == 0;
 	}
+	pthread_mutex_lock(&p->lock);
+	w->num = p->loaded;
 	w->n = n;
-	w->threads = threads;
-	atomic_store(&w->next, 0);
-	for (t = 0; threads && t < REPO_VERIFY_THREADS; t++) {
-		if (pthread_create(&w->th[t], NULL, verify_worker, w) != 0)
-			break; /* fewer threads; this one does the rest */
-		w->nth++;
-	}
+	w->ndone = p->nth ? 0 : n;
+	p->loaded++;
+	pthread_cond_broadcast(&p->more);
+	pthread_mutex_unlock(&p->lock);
 	return 0;
+}
+
+static void pool_stop(struct vpool *p)
+{
+	int t;
+
+	pthread_mutex_lock(&p->lock);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->more);
+	pthread_mutex_unlock(&p->lock);
+	for (t = 0; t < p->nth; t++)
+		pthread_join(p->th[t], NULL);
+	p->nth = 0;
 }
 
 /* The writer's round (repo_prepare): entries in the submitters' memory. */
@@ -181,13 +254,14 @@ static int apply_log(struct store *st, struct log *log,
 		     const char *label, repo_apply_cb cb, void *ctx,
 		     uint64_t txn, struct px_err *err)
 {
-	uint64_t start = store_applied(st), end = log_size(log), i;
-	struct vwindow *win = NULL, *cur, *nxt, *tmp;
+	uint64_t start = store_applied(st), end = log_size(log), i, next;
+	struct vpool pool;
+	struct vwindow *cur;
 	struct px_progress bar;
 	struct store_applied ap;
 	struct px_err e;
-	size_t k, size;
-	int rc = 0, in_txn = 0, threads;
+	size_t k, size, w;
+	int rc = 0, in_txn = 0, t;
 
 	if (start > end)
 		return px_errorf(err, PX_ECORRUPT,
@@ -198,39 +272,45 @@ static int apply_log(struct store *st, struct log *log,
 				 start, end);
 	if (start == end)
 		return 0;
-	threads = end - start >= REPO_VERIFY_MIN;
-	win = px_calloc(2, sizeof(*win));
-	if (!win)
+	memset(&pool, 0, sizeof(pool));
+	pool.ring = px_calloc(REPO_VERIFY_AHEAD, sizeof(*pool.ring));
+	if (!pool.ring)
 		return px_errorf(err, PX_ENOMEM, "out of memory");
-	px_buf_init(&win[0].data, (size_t)REPO_VERIFY_WINDOW * LOG_ENTRY_MAX);
-	px_buf_init(&win[1].data, (size_t)REPO_VERIFY_WINDOW * LOG_ENTRY_MAX);
-	cur = &win[0];
-	nxt = &win[1];
+	pthread_mutex_init(&pool.lock, NULL);
+	pthread_cond_init(&pool.more, NULL);
+	pthread_cond_init(&pool.done, NULL);
+	for (w = 0; w < REPO_VERIFY_AHEAD; w++)
+		px_buf_init(&pool.ring[w].data,
+			    (size_t)REPO_VERIFY_WINDOW * LOG_ENTRY_MAX);
+	for (t = 0; end - start >= REPO_VERIFY_MIN && t < REPO_VERIFY_THREADS;
+	     t++) {
+		if (pthread_create(&pool.th[t], NULL, verify_worker, &pool))
+			break; /* fewer threads; this one does the rest */
+		pool.nth++;
+	}
 	px_progress_start(&bar, label, end - start);
 	if (!progress)
 		bar.enabled = 0;
 	/* small windows first: the keys of the parties registered at the
-	 * start of a log are known from the third window on */
+	 * start of a log are known to the windows read after they are
+	 * applied */
 	size = REPO_VERIFY_WINDOW_FIRST;
-	rc = window_load(cur, st, log, operator_key, start,
-			 (size_t)(end - start < size ? end - start : size),
-			 threads, err);
-	while (rc == 0 && cur->n) {
-		uint64_t after = cur->first + cur->n;
-		/* this thread checks what the threads have not taken */
-		verify_worker(cur);
-		window_join(cur);
-		nxt->n = 0;
-		if (after < end) {
-			uint64_t left = end - after;
+	next = start;
+	for (uint64_t applied_win = 0;; applied_win++) {
+		while (rc == 0 && pool.loaded - applied_win < REPO_VERIFY_AHEAD &&
+		       next < end) {
+			uint64_t left = end - next;
+			rc = window_load(&pool, st, log, operator_key, next,
+					 (size_t)(left < size ? left : size),
+					 err);
+			next += left < size ? left : size;
 			if (size < REPO_VERIFY_WINDOW)
 				size *= 2;
-			rc = window_load(nxt, st, log, operator_key, after,
-					 (size_t)(left < size ? left : size),
-					 threads, err);
-			if (rc)
-				break;
 		}
+		if (rc || applied_win == pool.loaded)
+			break;
+		cur = &pool.ring[applied_win % REPO_VERIFY_AHEAD];
+		pool_wait(&pool, cur);
 		for (k = 0; k < cur->n; k++) {
 			int arc;
 			i = cur->first + k;
@@ -245,7 +325,7 @@ static int apply_log(struct store *st, struct log *log,
 			arc = store_apply_prepared(
 			    st, i, cur->data.data + cur->off[k],
 			    cur->off[k + 1] - cur->off[k], operator_key,
-			    cur->threads ? &cur->prep[k] : NULL, 0, &ap, &e);
+			    pool.nth ? &cur->prep[k] : NULL, 0, &ap, &e);
 			store_prep_release(&cur->prep[k]);
 			if (arc && store_applied(st) != i + 1) {
 				/* Not a refusal the store recorded: it
@@ -266,23 +346,24 @@ static int apply_log(struct store *st, struct log *log,
 				px_progress_update(&bar, i + 1 - start);
 			}
 		}
-		tmp = cur;
-		cur = nxt;
-		nxt = tmp;
+		if (rc)
+			break;
 	}
-	window_join(&win[0]);
-	window_join(&win[1]);
-	window_release(&win[0]);
-	window_release(&win[1]);
+	pool_stop(&pool);
+	for (w = 0; w < REPO_VERIFY_AHEAD; w++) {
+		window_release(&pool.ring[w]);
+		px_buf_release(&pool.ring[w].data);
+	}
+	pthread_mutex_destroy(&pool.lock);
+	pthread_cond_destroy(&pool.more);
+	pthread_cond_destroy(&pool.done);
+	px_free(pool.ring);
 	if (in_txn)
 		store_rollback(st);
 	if (rc == 0)
 		px_progress_finish(&bar);
 	else if (bar.enabled)
 		fputc('\n', stderr);
-	px_buf_release(&win[0].data);
-	px_buf_release(&win[1].data);
-	px_free(win);
 	return rc;
 }
 

@@ -58,7 +58,7 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_INS_REFUSED] = "INSERT INTO refused(idx,code,reason) VALUES(?1,?2,?3)",
     [S_FTS_DEL] = "DELETE FROM fts WHERE rowid=?1",
     [S_FTS_PROBE] = "SELECT rowid FROM fts WHERE rowid BETWEEN ?1 AND ?2",
-    [S_FTS_INS] = "INSERT INTO fts(rowid,text,keys,k) VALUES(?1,?2,?3,?4)",
+    [S_FTS_INS] = "INSERT INTO fts(rowid,text,keys) VALUES(?1,?2,?3)",
     [S_EVENT_ACCOUNTS] = "SELECT rid FROM records WHERE event=?1 AND kind=3 "
 			 "AND withdrawn=0 ORDER BY rid",
     [S_SET_DISPUTED] = "UPDATE records SET disputed=?2 WHERE rid=?1 AND "
@@ -92,9 +92,6 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_SP_BEGIN] = "SAVEPOINT apply",
     [S_SP_RELEASE] = "RELEASE apply",
     [S_SP_ROLLBACK] = "ROLLBACK TO apply",
-    [S_MARK] = "INSERT OR IGNORE INTO dirty(what,rid) VALUES(?1,?2)",
-    [S_DIRTY] = "SELECT what, rid FROM dirty ORDER BY what, rid",
-    [S_DIRTY_CLEAR] = "DELETE FROM dirty",
     [S_REC_CURRENT] = "SELECT r.kind, c.json, r.current FROM records r JOIN "
 		      "revisions c ON c.idx=r.current WHERE r.rid=?1",
     [S_ENTRY_SP] = "SAVEPOINT entry",
@@ -102,7 +99,7 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_ENTRY_ROLLBACK] = "ROLLBACK TO entry",
 };
 
-_Static_assert(STORE_SCHEMA == 2, "store_open writes user_version=2");
+_Static_assert(STORE_SCHEMA == 3, "store_open writes user_version=3");
 
 static const char schema_sql[] =
     "CREATE TABLE records("
@@ -141,11 +138,7 @@ static const char schema_sql[] =
     " idx INTEGER PRIMARY KEY,"
     " code INTEGER NOT NULL,"
     " reason TEXT NOT NULL);"
-    "CREATE TABLE dirty("
-    " what INTEGER NOT NULL,"
-    " rid INTEGER NOT NULL,"
-    " PRIMARY KEY(what, rid)) WITHOUT ROWID;"
-    "CREATE VIRTUAL TABLE fts USING fts5(text, keys, k,"
+    "CREATE VIRTUAL TABLE fts USING fts5(text, keys,"
     " tokenize = \"unicode61 remove_diacritics 2\");";
 
 int store_sqlerr(struct store *st, int rc, const char *what,
@@ -231,18 +224,33 @@ static int user_version(struct store *st, int *out, struct px_err *err)
 	return 0;
 }
 
-/* Is derived data waiting (after open or a rollback)?  When unsure, say
- * yes: store_flush reads the table anyway. */
-static void check_dirty(struct store *st)
-{
-	sqlite3_stmt *s = NULL;
+/* ---- marks: derived data to bring up to date (storeint.h) */
 
-	st->dirty = 1;
-	if (sqlite3_prepare_v2(st->db, "SELECT EXISTS(SELECT 1 FROM dirty)",
-			       -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		st->dirty = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
+/* The transaction ended: nothing it marked is waiting any more. */
+static void marks_clear(struct store *st)
+{
+	st->mn = st->mdone = 0;
+	st->dirty = 0;
+}
+
+/* Roll back to where the marks stood at *at: marks made since are gone;
+ * marks a flush took since are waiting again (the flush's writes are
+ * undone with the rest). */
+static void marks_rollback(struct store *st, const struct store_markpos *at)
+{
+	if (st->mn > at->n)
+		st->mn = at->n;
+	if (st->mdone > at->done)
+		st->mdone = at->done;
+	if (st->mdone > st->mn)
+		st->mdone = st->mn;
+	st->dirty = st->mdone < st->mn;
+}
+
+static void marks_at(const struct store *st, struct store_markpos *pos)
+{
+	pos->n = st->mn;
+	pos->done = st->mdone;
 }
 
 int store_open(const char *path, int readonly, struct store **out,
@@ -290,7 +298,7 @@ int store_open(const char *path, int readonly, struct store **out,
 		if (rc == 0 && version == 0) {
 			rc = exec(st, schema_sql, err);
 			if (rc == 0)
-				rc = exec(st, "PRAGMA user_version=2", err);
+				rc = exec(st, "PRAGMA user_version=3", err);
 			version = STORE_SCHEMA;
 		}
 		if (rc == 0)
@@ -310,7 +318,6 @@ int store_open(const char *path, int readonly, struct store **out,
 		return rc;
 	}
 	st->fts_fresh = st->applied;
-	check_dirty(st);
 	*out = st;
 	return 0;
 }
@@ -393,6 +400,8 @@ void store_close(struct store *st)
 	px_free(st->jcache);
 	px_free(st->jused);
 	px_free(st->ridcache);
+	px_free(st->marks);
+	px_free(st->msp);
 	sqlite3_close(st->db);
 	px_free(st);
 }
@@ -434,8 +443,10 @@ int store_commit(struct store *st, struct px_err *err)
 
 	if (rc == 0)
 		rc = exec(st, "COMMIT", err);
-	if (rc == 0)
+	if (rc == 0) {
 		st->sp_depth = 0;
+		marks_clear(st);
+	}
 	jcache_clear(st);
 	return rc;
 }
@@ -447,7 +458,7 @@ void store_rollback(struct store *st)
 	st->sp_depth = 0;
 	jcache_clear(st);
 	st->ridgen++;
-	check_dirty(st);
+	marks_clear(st);
 	load_applied(st, NULL);
 }
 
@@ -455,10 +466,19 @@ static int run(struct store *st, enum store_stmt which, struct px_err *err);
 
 int store_savepoint(struct store *st, struct px_err *err)
 {
-	int rc = run(st, S_ENTRY_SP, err);
+	int rc;
 
+	if ((size_t)st->sp_depth == st->mspcap) {
+		size_t ncap = st->mspcap ? st->mspcap * 2 : 4;
+		void *n = px_realloc(st->msp, ncap * sizeof(*st->msp));
+		if (!n)
+			return px_errorf(err, PX_ENOMEM, "store: out of memory");
+		st->msp = n;
+		st->mspcap = ncap;
+	}
+	rc = run(st, S_ENTRY_SP, err);
 	if (rc == 0)
-		st->sp_depth++;
+		marks_at(st, &st->msp[st->sp_depth++]);
 	return rc;
 }
 
@@ -481,9 +501,9 @@ void store_rollback_to(struct store *st)
 	run(st, S_ENTRY_ROLLBACK, NULL);
 	run(st, S_ENTRY_RELEASE, NULL);
 	st->sp_depth--;
+	marks_rollback(st, &st->msp[st->sp_depth]);
 	jcache_clear(st);
 	st->ridgen++;
-	check_dirty(st);
 	load_applied(st, NULL);
 }
 
@@ -1262,10 +1282,8 @@ static int fts_write(struct store *st, int64_t rid, const json_t *r,
 {
 	struct ftsdoc d;
 	sqlite3_stmt *s;
-	char ktoken[32];
 	int rc = 0, i;
 
-	snprintf(ktoken, sizeof(ktoken), "k%s", rec_kind_name(kind));
 	/* Delete the rows one rowid at a time: a DELETE of a rowid range
 	 * opens a statement journal, and FTS5 flushes its buffer at every
 	 * savepoint.  A record filed since the last flush has none. */
@@ -1316,7 +1334,6 @@ static int fts_write(struct store *st, int64_t rid, const json_t *r,
 		if (d.keys[i].len)
 			sqlite3_bind_text(s, 3, (const char *)d.keys[i].data,
 					  (int)d.keys[i].len, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, ktoken, -1, SQLITE_STATIC);
 		rc = step_done(st, s, "indexing search text", err);
 	}
 	for (i = 0; i < SF_COUNT; i++) {
@@ -1407,17 +1424,30 @@ static int recompute_disputed(struct store *st, int64_t event,
 	return rc;
 }
 
-/* Note derived data of rid to bring up to date (storeint.h, dirty). */
+/* Note derived data of rid to bring up to date (storeint.h, marks). */
 static int mark(struct store *st, int what, int64_t rid, struct px_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, S_MARK, err);
-
-	if (!s)
-		return err->code;
-	sqlite3_bind_int(s, 1, what);
-	sqlite3_bind_int64(s, 2, rid);
+	if (st->mn == st->mcap) {
+		size_t ncap = st->mcap ? st->mcap * 2 : 1024;
+		void *n = px_realloc(st->marks, ncap * sizeof(*st->marks));
+		if (!n)
+			return px_errorf(err, PX_ENOMEM, "store: out of memory");
+		st->marks = n;
+		st->mcap = ncap;
+	}
+	st->marks[st->mn].what = what;
+	st->marks[st->mn++].rid = rid;
 	st->dirty = 1;
-	return step_done(st, s, "noting derived data", err);
+	return 0;
+}
+
+static int mark_cmp(const void *a, const void *b)
+{
+	const struct store_mark *x = a, *y = b;
+
+	if (x->what != y->what)
+		return x->what < y->what ? -1 : 1;
+	return x->rid < y->rid ? -1 : x->rid > y->rid;
 }
 
 static int fts_rebuild(struct store *st, int64_t rid, struct px_err *err)
@@ -1456,14 +1486,10 @@ static int fts_rebuild(struct store *st, int64_t rid, struct px_err *err)
 
 int store_flush(struct store *st, struct px_err *err)
 {
-	sqlite3_stmt *s;
 	struct px_err local;
-	struct {
-		int what;
-		int64_t rid;
-	} *pending_work = NULL;
-	size_t n = 0, cap = 0, i;
-	int rc;
+	struct store_mark *m;
+	size_t n, i;
+	int rc = 0;
 
 	if (!err) {
 		px_err_clear(&local);
@@ -1471,48 +1497,34 @@ int store_flush(struct store *st, struct px_err *err)
 	}
 	if (!st->dirty || st->readonly)
 		return 0;
-	s = store_stmt(st, S_DIRTY, err);
-	if (!s)
-		return err->code;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			void *nt = px_realloc(pending_work, ncap * sizeof(*pending_work));
-			if (!nt) {
-				sqlite3_reset(s);
-				px_free(pending_work);
-				return px_errorf(err, PX_ENOMEM,
-						 "store: out of memory");
-			}
-			pending_work = nt;
-			cap = ncap;
-		}
-		pending_work[n].what = sqlite3_column_int(s, 0);
-		pending_work[n++].rid = sqlite3_column_int64(s, 1);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		px_free(pending_work);
-		return store_sqlerr(st, rc, "reading derived data to do", err);
-	}
-	rc = 0;
+	/* full-text rows first, then disputed flags, each in rid order and
+	 * once: the same writes whatever order the marks were made in */
+	m = st->marks + st->mdone;
+	n = st->mn - st->mdone;
+	qsort(m, n, sizeof(*m), mark_cmp);
 	for (i = 0; rc == 0 && i < n; i++) {
-		int64_t rid = pending_work[i].rid;
-		if (pending_work[i].what == 0) {
+		int64_t rid = m[i].rid;
+		if (i && m[i].what == m[i - 1].what && rid == m[i - 1].rid)
+			continue;
+		if (m[i].what == 0) {
 			rc = fts_rebuild(st, rid, err);
-			/* every record filed since the last flush is dirty */
+			/* every record filed since the last flush is marked */
 			if (st->fts_fresh < (uint64_t)rid)
 				st->fts_fresh = (uint64_t)rid;
 		} else {
 			rc = recompute_disputed(st, rid, err);
 		}
 	}
-	px_free(pending_work);
-	if (rc == 0 && n)
-		rc = run(st, S_DIRTY_CLEAR, err);
-	if (rc == 0)
-		st->dirty = 0;
-	return rc;
+	if (rc)
+		return rc;
+	/* inside a savepoint the marks stay, flushed, until the savepoint
+	 * ends: rolling it back undoes this flush's writes too */
+	if (st->sp_depth)
+		st->mdone = st->mn;
+	else
+		st->mn = st->mdone = 0;
+	st->dirty = 0;
+	return 0;
 }
 
 static int recompute_for_place(struct store *st, int64_t place,
@@ -1687,6 +1699,7 @@ int store_apply_prepared(struct store *st, uint64_t index,
 			 struct store_applied *out, struct px_err *err)
 {
 	struct apply_ctx c;
+	struct store_markpos mpos;
 	struct px_err local;
 	int rc, own_txn = 0, wrc;
 
@@ -1725,6 +1738,7 @@ int store_apply_prepared(struct store *st, uint64_t index,
 		}
 		own_txn = 1;
 	}
+	marks_at(st, &mpos);
 	wrc = run(st, S_SP_BEGIN, err);
 	if (wrc == 0) {
 		if (rc < 0) {
@@ -1743,6 +1757,7 @@ int store_apply_prepared(struct store *st, uint64_t index,
 					   c.rec.json);
 		} else {
 			run(st, S_SP_ROLLBACK, NULL);
+			marks_rollback(st, &mpos);
 			st->ridgen++;
 			run(st, S_SP_RELEASE, NULL);
 		}
@@ -1756,6 +1771,7 @@ int store_apply_prepared(struct store *st, uint64_t index,
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		if (wrc < 0)
 			st->ridgen++;
+		marks_clear(st);
 		jcache_clear(st);
 	}
 	ctx_release(&c);

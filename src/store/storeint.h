@@ -25,12 +25,6 @@
  *   revisions  one row per applied entry: idx (log index), revision id,
  *              rid, the canonical JSON.
  *   refused    one row per refused entry: idx, error code, message.
- *   dirty      derived data to bring up to date before the transaction
- *              commits (store_flush): what 0 = the full-text rows of rid,
- *              what 1 = the disputed flag of event rid.  Deferring them
- *              keeps FTS5 writes out of per-entry savepoints (FTS5 flushes
- *              its buffer at every savepoint) and compares an event once
- *              per batch however many of its accounts the batch adds.
  *   fts        FTS5 (unicode61, remove_diacritics 2): one row per record
  *              and text field, rowid = STORE_FTS_ROWID(kind, rid, field):
  *              the kind's rank (store_fts_rank) above bit
@@ -39,16 +33,24 @@
  *              one kind is a range FTS5 seeks to (its cost bounded by the
  *              matches in that kind, not by how common the word is in
  *              others); column text holds the words as filed, keys the
- *              transliteration keys of names (src/names/), k the token
- *              "k<kind>".
+ *              transliteration keys of names (src/names/).
+ *
+ * Derived data waiting (struct store's marks, in memory): the full-text
+ * rows of a record (what 0) and the disputed flag of an event (what 1) to
+ * bring up to date before the transaction commits (store_flush).
+ * Deferring them keeps FTS5 writes out of per-entry savepoints (FTS5
+ * flushes its buffer at every savepoint) and compares an event once per
+ * batch however many of its accounts the batch adds.  The marks follow the
+ * transaction: a savepoint rolled back drops the marks made inside it and
+ * brings back those a flush inside it took.
  *
  * Invariants:
  *   1. applied == 1 + the largest idx in revisions or refused (0 when
  *      both are empty); every index below it is in exactly one of them.
  *   2. Every write store_apply makes for one entry happens inside the
  *      savepoint "apply", so an entry is applied wholly or not at all.
- *   3. Outside a transaction, and after store_flush inside one, dirty is
- *      empty, the fts rows of every record are those of its current
+ *   3. Outside a transaction, and after store_flush inside one, no mark
+ *      is waiting, the fts rows of every record are those of its current
  *      revision, and records.disputed is what cmp_event says about the
  *      event's current accounts.  Whatever changes one of these inputs
  *      (a revision; an account's revision or withdrawal; a place's new
@@ -63,7 +65,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA 2
+#define STORE_SCHEMA 3
 #define STORE_FTS_SPAN 16 /* fts rowids per record */
 #define STORE_FTS_KIND_SHIFT 44 /* fts rowid bits below the kind's rank */
 #define STORE_FTS_RID_MASK ((INT64_C(1) << STORE_FTS_KIND_SHIFT) - 1)
@@ -123,9 +125,6 @@ enum store_stmt {
 	S_SP_BEGIN,
 	S_SP_RELEASE,
 	S_SP_ROLLBACK,
-	S_MARK,
-	S_DIRTY,
-	S_DIRTY_CLEAR,
 	S_REC_CURRENT,
 	S_ENTRY_SP,
 	S_ENTRY_RELEASE,
@@ -170,12 +169,29 @@ struct store_ridcache {
 	char id[REC_ID_SIZE];
 };
 
+/* Derived data to bring up to date: what 0 = the fts rows of record rid,
+ * what 1 = the disputed flag of event rid. */
+struct store_mark {
+	int what;
+	int64_t rid;
+};
+
+/* Where the marks stood when a savepoint began. */
+struct store_markpos {
+	size_t n, done;
+};
+
 struct store {
 	sqlite3 *db;
 	int readonly;
 	uint64_t applied;
 	int sp_depth; /* open store_savepoint()s */
-	int dirty;    /* rows may be waiting in the dirty table */
+	int dirty;    /* marks are waiting: mdone < mn */
+	struct store_mark *marks; /* made in the open transaction */
+	size_t mn, mcap;
+	size_t mdone;		     /* marks before this one are flushed */
+	struct store_markpos *msp; /* per open savepoint, innermost last */
+	size_t mspcap;
 	uint64_t fts_fresh; /* records first filed at this log index or
 			       later have no fts rows yet (none were written
 			       since: store_flush writes them) */
