@@ -1464,6 +1464,28 @@ TEST(test_savepoints)
 	CHECK_EQ_INT(count_items(o), 1);
 	json_decref(o);
 	CHECK_EQ_INT(store_commit(st, &err), 0);
+	/* a search inside a savepoint writes the derived data of what came
+	 * before it; rolling the savepoint back undoes those writes, and the
+	 * commit must write them again */
+	REQUIRE(store_begin(st, &err) == 0);
+	CHECK_EQ_INT(place(st, &ka, pa,
+			   "{'name':'Ashgrove','lang':'en','script':'Latn'}",
+			   NULL, NULL),
+		     0);
+	REQUIRE(store_savepoint(st, &err) == 0);
+	CHECK_EQ_INT(place(st, &ka, pa,
+			   "{'name':'Ashgrove Mill','lang':'en',"
+			   "'script':'Latn'}",
+			   NULL, NULL),
+		     0);
+	o = search(st, "ashgrove", -1);
+	CHECK_EQ_INT(count_items(o), 2);
+	json_decref(o);
+	store_rollback_to(st);
+	CHECK_EQ_INT(store_commit(st, &err), 0);
+	o = search(st, "ashgrove", -1);
+	CHECK_EQ_INT(count_items(o), 1);
+	json_decref(o);
 	/* a rolled back transaction leaves nothing */
 	REQUIRE(store_begin(st, &err) == 0);
 	CHECK_EQ_INT(place(st, &ka, pa,
@@ -1471,7 +1493,7 @@ TEST(test_savepoints)
 			   pl),
 		     0);
 	store_rollback(st);
-	CHECK_EQ_INT(store_applied(st), 3);
+	CHECK_EQ_INT(store_applied(st), 4);
 	o = search(st, "gone", -1);
 	CHECK_EQ_INT(count_items(o), 0);
 	json_decref(o);
@@ -1482,7 +1504,7 @@ TEST(test_savepoints)
 		struct store *ro = NULL;
 		snprintf(path, sizeof(path), "%s/s%d.db", dbdir, dbseq - 1);
 		REQUIRE(store_open(path, 1, &ro, &err) == 0);
-		CHECK_EQ_INT(store_applied(ro), 3);
+		CHECK_EQ_INT(store_applied(ro), 4);
 		entry(&ka,
 		      J("{'v':1,'kind':'place','filed_by':'%s','filed_at':'" T0
 			"','names':[{'name':'RO','lang':'en','script':'Latn'}]"
