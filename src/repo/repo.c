@@ -54,7 +54,9 @@ int repo_savepoint_end(struct store *st, int keep, struct px_err *err)
  * entries in log order, so the window to apply next is the one they finish
  * first, and they go on with the next ones while this thread commits.
  * They run at the lowest priority: this thread, the serial part, keeps
- * its core, and they use what is left.
+ * its core, and they use what is left.  When they have no entry to take
+ * they free the records the store is done with (store_set_release): most
+ * were allocated on their threads.
  */
 struct vwindow {
 	uint64_t num;		   /* windows read before this one */
@@ -74,6 +76,10 @@ struct vpool {
 	uint64_t loaded;	   /* windows read so far */
 	uint64_t take_win;	   /* the next entry to take: its window */
 	size_t take_i;		   /* ... and its place in it */
+	json_t **gc;		   /* records for the threads to free */
+	size_t ngc, gccap;
+	json_t **pend;		   /* ... handed over at the next commit */
+	size_t npend, pendcap;	   /* (this thread only) */
 	int stop;
 	pthread_t th[REPO_VERIFY_THREADS];
 	int nth;
@@ -106,6 +112,21 @@ static void pool_prepare(struct vpool *p, struct vwindow *w, size_t i)
 		pthread_cond_broadcast(&p->done);
 }
 
+/* Free up to REPO_GC_CHUNK of the records handed over; called with the
+ * lock held, which it drops meanwhile. */
+static void pool_free_some(struct vpool *p)
+{
+	json_t *chunk[REPO_GC_CHUNK];
+	size_t n = p->ngc < REPO_GC_CHUNK ? p->ngc : REPO_GC_CHUNK, i;
+
+	p->ngc -= n;
+	memcpy(chunk, p->gc + p->ngc, n * sizeof(*chunk));
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < n; i++)
+		json_decref(chunk[i]);
+	pthread_mutex_lock(&p->lock);
+}
+
 static void *verify_worker(void *arg)
 {
 	struct vpool *p = arg;
@@ -114,14 +135,68 @@ static void *verify_worker(void *arg)
 
 	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
 	pthread_mutex_lock(&p->lock);
-	while (!p->stop) {
-		if ((w = pool_take(p, &i)) != NULL)
+	for (;;) {
+		if (!p->stop && (w = pool_take(p, &i)) != NULL)
 			pool_prepare(p, w, i);
+		else if (p->ngc)
+			pool_free_some(p);
+		else if (p->stop)
+			break;
 		else
 			pthread_cond_wait(&p->more, &p->lock);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
+}
+
+/* store_set_release: kept until the next commit is over (this thread). */
+static void pool_release(void *ctx, json_t *j)
+{
+	struct vpool *p = ctx;
+
+	if (p->npend == p->pendcap) {
+		size_t ncap = p->pendcap ? p->pendcap * 2 : 4096;
+		void *n = px_realloc(p->pend, ncap * sizeof(*p->pend));
+		if (!n) {
+			json_decref(j);
+			return;
+		}
+		p->pend = n;
+		p->pendcap = ncap;
+	}
+	p->pend[p->npend++] = j;
+}
+
+/* Hand the records released by a commit to the threads (or free them
+ * here when the threads are far behind). */
+static void pool_hand_over(struct vpool *p)
+{
+	size_t i;
+
+	if (!p->npend)
+		return;
+	pthread_mutex_lock(&p->lock);
+	if (p->ngc + p->npend <= REPO_GC_MAX && p->ngc + p->npend > p->gccap) {
+		size_t ncap = p->gccap ? p->gccap : 4096;
+		void *n;
+		while (ncap < p->ngc + p->npend)
+			ncap *= 2;
+		n = px_realloc(p->gc, ncap * sizeof(*p->gc));
+		if (n) {
+			p->gc = n;
+			p->gccap = ncap;
+		}
+	}
+	if (p->ngc + p->npend <= p->gccap) {
+		memcpy(p->gc + p->ngc, p->pend, p->npend * sizeof(*p->gc));
+		p->ngc += p->npend;
+		p->npend = 0;
+		pthread_cond_broadcast(&p->more);
+	}
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < p->npend; i++)
+		json_decref(p->pend[i]);
+	p->npend = 0;
 }
 
 /* Wait until every entry of w is prepared, preparing what nobody took. */
@@ -189,6 +264,7 @@ static int window_load(struct vpool *p, struct store *st, struct log *log,
 
 static void pool_stop(struct vpool *p)
 {
+	size_t i;
 	int t;
 
 	pthread_mutex_lock(&p->lock);
@@ -198,6 +274,14 @@ static void pool_stop(struct vpool *p)
 	for (t = 0; t < p->nth; t++)
 		pthread_join(p->th[t], NULL);
 	p->nth = 0;
+	for (i = 0; i < p->ngc; i++)
+		json_decref(p->gc[i]);
+	for (i = 0; i < p->npend; i++)
+		json_decref(p->pend[i]);
+	px_free(p->gc);
+	px_free(p->pend);
+	p->gc = p->pend = NULL;
+	p->ngc = p->npend = 0;
 }
 
 /* The writer's round (repo_prepare): entries in the submitters' memory. */
@@ -288,6 +372,8 @@ static int apply_log(struct store *st, struct log *log,
 			break; /* fewer threads; this one does the rest */
 		pool.nth++;
 	}
+	if (pool.nth)
+		store_set_release(st, pool_release, &pool);
 	px_progress_start(&bar, label, end - start);
 	if (!progress)
 		bar.enabled = 0;
@@ -341,6 +427,7 @@ static int apply_log(struct store *st, struct log *log,
 			if ((i + 1 - start) % txn == 0 || i + 1 == end) {
 				rc = store_commit(st, err);
 				in_txn = 0;
+				pool_hand_over(&pool);
 				if (rc)
 					break;
 				px_progress_update(&bar, i + 1 - start);
@@ -349,6 +436,7 @@ static int apply_log(struct store *st, struct log *log,
 		if (rc)
 			break;
 	}
+	store_set_release(st, NULL, NULL);
 	pool_stop(&pool);
 	for (w = 0; w < REPO_VERIFY_AHEAD; w++) {
 		window_release(&pool.ring[w]);

@@ -47,6 +47,8 @@
 				      doubles, up to REPO_VERIFY_WINDOW */
 #define REPO_VERIFY_THREADS 2  /* threads checking them */
 #define REPO_VERIFY_AHEAD 8    /* windows read and being checked at once */
+#define REPO_GC_CHUNK 256      /* records a preparing thread frees at once */
+#define REPO_GC_MAX 262144     /* records waiting for them, at most */
 #define REPO_VERIFY_MIN 128    /* fewer entries to apply: no threads */
 #define REPO_VERIFY_MIN_ROUND 32 /* the same for a writer's round */
 #define REPO_KEY_FILE_MAX 4096 /* longest key file read */

@@ -84,15 +84,15 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_APPLIED] = "SELECT max(coalesce((SELECT max(idx) FROM revisions),-1),"
 		  "coalesce((SELECT max(idx) FROM refused),-1))",
     [S_REC_EVENT] = "SELECT event FROM records WHERE rid=?1",
-    [S_ACCOUNTS_LITE] = "SELECT r.id, o.id, r.latest, c.json, r.rid, "
-			"r.current FROM records r "
-			"LEFT JOIN records o ON o.rid=r.owner JOIN revisions "
-			"c ON c.idx=r.current WHERE r.event=?1 AND r.kind=3 "
-			"AND r.withdrawn=0 ORDER BY r.rid",
+    [S_ACCOUNTS_LITE] = "SELECT r.id, o.id, r.latest, r.rid, r.current "
+			"FROM records r LEFT JOIN records o ON o.rid=r.owner "
+			"WHERE r.event=?1 AND r.kind=3 AND r.withdrawn=0 "
+			"ORDER BY r.rid",
+    [S_REV_JSON] = "SELECT json FROM revisions WHERE idx=?1",
     [S_SP_BEGIN] = "SAVEPOINT apply",
     [S_SP_RELEASE] = "RELEASE apply",
     [S_SP_ROLLBACK] = "ROLLBACK TO apply",
-    [S_REC_CURRENT] = "SELECT r.kind, c.json, r.current FROM records r JOIN "
+    [S_REC_CURRENT] = "SELECT r.kind, c.json FROM records r JOIN "
 		      "revisions c ON c.idx=r.current WHERE r.rid=?1",
     [S_ENTRY_SP] = "SAVEPOINT entry",
     [S_ENTRY_RELEASE] = "RELEASE entry",
@@ -330,7 +330,7 @@ static size_t jslot(int64_t rid)
 	return (size_t)(h >> 49) & (STORE_JCACHE - 1);
 }
 
-static void jcache_put(struct store *st, int64_t rid, int64_t idx,
+static void jcache_put(struct store *st, int64_t rid, int64_t idx, int kind,
 		       json_t *json)
 {
 	size_t i;
@@ -358,11 +358,11 @@ static void jcache_put(struct store *st, int64_t rid, int64_t idx,
 		st->jcache[i].rid = rid;
 	}
 	st->jcache[i].idx = idx;
+	st->jcache[i].kind = kind;
 	st->jcache[i].json = json_incref(json);
 }
 
-/* The parsed revision idx of rid, if cached (borrowed). */
-static json_t *jcache_get(struct store *st, int64_t rid, int64_t idx)
+static struct store_jcache *jcache_find(struct store *st, int64_t rid)
 {
 	size_t i;
 
@@ -371,16 +371,33 @@ static json_t *jcache_get(struct store *st, int64_t rid, int64_t idx)
 	for (i = jslot(rid); st->jcache[i].rid;
 	     i = (i + 1) & (STORE_JCACHE - 1))
 		if (st->jcache[i].rid == rid)
-			return st->jcache[i].idx == idx ? st->jcache[i].json
-							: NULL;
+			return &st->jcache[i];
 	return NULL;
+}
+
+/* The parsed revision idx of rid, if cached (borrowed). */
+static json_t *jcache_get(struct store *st, int64_t rid, int64_t idx)
+{
+	struct store_jcache *e = jcache_find(st, rid);
+
+	return e && e->idx == idx ? e->json : NULL;
+}
+
+void store_set_release(struct store *st, void (*release)(void *, json_t *),
+		       void *ctx)
+{
+	st->release = release;
+	st->release_ctx = ctx;
 }
 
 static void jcache_clear(struct store *st)
 {
 	while (st->jn) {
 		struct store_jcache *e = &st->jcache[st->jused[--st->jn]];
-		json_decref(e->json);
+		if (st->release)
+			st->release(st->release_ctx, e->json);
+		else
+			json_decref(e->json);
 		e->rid = 0;
 		e->json = NULL;
 	}
@@ -770,17 +787,9 @@ static int check_revision(struct store *st, struct apply_ctx *c,
 					 "record \"%s\" already exists (the "
 					 "same first revision was filed before)",
 					 info->id);
-		/* a revision id of an earlier first revision */
-		s = store_stmt(st, S_REV_RID, err);
-		if (!s)
-			return err->code;
-		sqlite3_bind_text(s, 1, info->id, -1, SQLITE_STATIC);
-		rc = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (rc == SQLITE_ROW)
-			return px_errorf(err, PX_EEXIST,
-					 "revision \"%s\" already exists",
-					 info->id);
+		/* No revision has this id either: a first revision's id is
+		 * its record's, and any later revision's text names the one
+		 * it revises, so its hash differs. */
 		c->first = 1;
 		c->rid = (int64_t)index + 1;
 		memcpy(c->record_id, info->id, REC_ID_SIZE);
@@ -1350,6 +1359,29 @@ static int within_cb(void *ctx, const char *inner, const char *outer)
 	return store_place_within(ctx, inner, outer) == 1;
 }
 
+/* Revision idx, parsed (a new reference); NULL with err set. */
+static json_t *rev_json(struct store *st, int64_t idx, struct px_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, S_REV_JSON, err);
+	json_t *j = NULL;
+	int rc;
+
+	if (!s)
+		return NULL;
+	sqlite3_bind_int64(s, 1, idx);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		j = store_parse_json((const char *)sqlite3_column_text(s, 0),
+				     (size_t)sqlite3_column_bytes(s, 0), err);
+	else if (rc == SQLITE_DONE)
+		px_errorf(err, PX_ECORRUPT,
+			  "store: revision %" PRId64 " missing", idx);
+	else
+		store_sqlerr(st, rc, "reading a revision", err);
+	sqlite3_reset(s);
+	return j;
+}
+
 /* The current accounts of an event as cmp_event reads them:
  * {"id", "owner", "index", "withdrawn": false, "record"}. */
 static int event_accounts(struct store *st, int64_t event, json_t *arr,
@@ -1362,15 +1394,13 @@ static int event_accounts(struct store *st, int64_t event, json_t *arr,
 		return err->code;
 	sqlite3_bind_int64(s, 1, event);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		json_t *rec = jcache_get(st, sqlite3_column_int64(s, 4),
-					 sqlite3_column_int64(s, 5));
+		json_t *rec = jcache_get(st, sqlite3_column_int64(s, 3),
+					 sqlite3_column_int64(s, 4));
 		json_t *o;
 		if (rec)
 			json_incref(rec);
 		else
-			rec = store_parse_json(
-			    (const char *)sqlite3_column_text(s, 3),
-			    (size_t)sqlite3_column_bytes(s, 3), err);
+			rec = rev_json(st, sqlite3_column_int64(s, 4), err);
 		if (!rec) {
 			sqlite3_reset(s);
 			return err->code;
@@ -1452,10 +1482,18 @@ static int mark_cmp(const void *a, const void *b)
 
 static int fts_rebuild(struct store *st, int64_t rid, struct px_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, S_REC_CURRENT, err);
+	struct store_jcache *e = jcache_find(st, rid);
+	sqlite3_stmt *s;
 	json_t *r;
 	int rc, kind;
 
+	/* a record marked was applied in this transaction: its cache entry,
+	 * when there is one, is its current revision (storeint.h) */
+	if (e) {
+		rc = fts_write(st, rid, e->json, (enum rec_kind)e->kind, err);
+		return rc;
+	}
+	s = store_stmt(st, S_REC_CURRENT, err);
 	if (!s)
 		return err->code;
 	sqlite3_bind_int64(s, 1, rid);
@@ -1470,12 +1508,8 @@ static int fts_rebuild(struct store *st, int64_t rid, struct px_err *err)
 		return rc;
 	}
 	kind = sqlite3_column_int(s, 0);
-	r = jcache_get(st, rid, sqlite3_column_int64(s, 2));
-	if (r)
-		json_incref(r);
-	else
-		r = store_parse_json((const char *)sqlite3_column_text(s, 1),
-				     (size_t)sqlite3_column_bytes(s, 1), err);
+	r = store_parse_json((const char *)sqlite3_column_text(s, 1),
+			     (size_t)sqlite3_column_bytes(s, 1), err);
 	sqlite3_reset(s);
 	if (!r)
 		return err->code;
@@ -1754,6 +1788,7 @@ int store_apply_prepared(struct store *st, uint64_t index,
 			wrc = run(st, S_SP_RELEASE, err);
 			if (wrc == 0 && rc == 0 && !c.rec.info.withdrawn)
 				jcache_put(st, c.rid, (int64_t)index,
+					   (int)c.rec.info.kind,
 					   c.rec.json);
 		} else {
 			run(st, S_SP_ROLLBACK, NULL);

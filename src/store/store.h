@@ -133,6 +133,16 @@ int store_apply_prepared(struct store *st, uint64_t index,
 			 struct store_applied *out, struct px_err *err);
 
 /*
+ * Parsed revisions the store keeps until a transaction ends (to bring
+ * derived data up to date) are handed to release(ctx, json) then, which
+ * must json_decref it, on any thread, instead of being freed on this one.
+ * A record is mostly freed on the thread that allocated it, the one that
+ * prepared it (store_prepare); NULL (the default) frees them here.
+ */
+void store_set_release(struct store *st, void (*release)(void *, json_t *),
+		       void *ctx);
+
+/*
  * Bulk loading, for a database nobody else uses that is thrown away if
  * the process dies before it is complete (reindex builds a new file and
  * renames it in): store_bulk(st, 1) trades durability for speed (no

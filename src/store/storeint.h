@@ -122,6 +122,7 @@ enum store_stmt {
 	S_APPLIED,
 	S_REC_EVENT,
 	S_ACCOUNTS_LITE,
+	S_REV_JSON,
 	S_SP_BEGIN,
 	S_SP_RELEASE,
 	S_SP_ROLLBACK,
@@ -148,10 +149,14 @@ struct store_vcache {
 /* A revision applied in the open transaction, parsed: store_flush reads
  * it instead of parsing the stored text again.  The cache is emptied
  * whenever the transaction commits or anything in it is rolled back, so
- * an entry (rid, idx) is always the revision at log index idx. */
+ * an entry (rid, idx) is always the revision at log index idx.  Every
+ * revision that is not a withdrawal is put, replacing the record's entry,
+ * so the entry of a record is its current revision (a withdrawal leaves
+ * the one before current, and nothing revises a withdrawn record). */
 struct store_jcache {
 	int64_t rid; /* 0: empty */
 	int64_t idx;
+	int kind;
 	json_t *json;
 };
 
@@ -200,6 +205,8 @@ struct store {
 	struct store_ridcache *ridcache; /* STORE_RIDCACHE slots, or NULL */
 	uint32_t ridgen;		     /* from 1 */
 	struct store_jcache *jcache; /* STORE_JCACHE slots, or NULL */
+	void (*release)(void *, json_t *); /* store_set_release */
+	void *release_ctx;
 	uint32_t *jused;	     /* the slots in use */
 	size_t jn;
 };
