@@ -74,6 +74,9 @@ int log_submit(struct log *log, const void *entry, size_t len,
 	       uint64_t *index, struct px_err *err);
 /* Wait until every entry submitted so far is durable (or failed). */
 int log_flush(struct log *log, struct px_err *err);
+/* Have the sequencer start on every entry submitted so far without waiting
+ * for its batch to fill (log_flush then waits for them). */
+void log_flush_begin(struct log *log);
 
 /* The signed checkpoint as served at log/checkpoint (appended to out). */
 int log_checkpoint_text(struct log *log, struct px_buf *out,

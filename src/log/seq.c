@@ -828,6 +828,16 @@ int log_submit(struct log *log, const void *entry, size_t len, uint64_t *index,
 	return 0;
 }
 
+void log_flush_begin(struct log *log)
+{
+	pthread_mutex_lock(&log->qlock);
+	if (log->flush_target < log->nsubmitted) {
+		log->flush_target = log->nsubmitted;
+		pthread_cond_signal(&log->qwork);
+	}
+	pthread_mutex_unlock(&log->qlock);
+}
+
 int log_flush(struct log *log, struct px_err *err)
 {
 	uint64_t target, failed_before;

@@ -16,9 +16,12 @@
  *                   store_apply_prepared at the next log index; a refused
  *                   job is rolled back to its savepoint and answered with
  *                   its error (R3);
- *   round_log       the accepted entries, in order, go to log_submit_async,
- *                   then log_flush; each must come back at the index it
- *                   was applied at;
+ *   round_log       the accepted entries, in order, go to log_submit_async;
+ *                   log_flush_begin starts the log on them and, while it
+ *                   writes and syncs, store_flush brings the store's
+ *                   derived data up to date inside the transaction; then
+ *                   log_flush; each must come back at the index it was
+ *                   applied at;
  *   round_commit    store_commit, and every job is answered (R4).
  *
  * If the log fails (an append error, or an index other than the expected
@@ -207,8 +210,17 @@ static void round_run_checked(struct repo *r, struct repo_job **jobs,
 			j->ack_rc = lrc;
 		}
 	}
-	/* Flush even after a failed submission: what was queued must be
+	/* While the log writes and syncs the round, bring the store's derived
+	 * data up to date (inside the transaction, so nothing is committed
+	 * before the log is durable; a failure shows again at the commit).
+	 * Flush even after a failed submission: what was queued must be
 	 * answered before the jobs can be. */
+	log_flush_begin(r->log);
+	{
+		struct px_err se;
+		px_err_clear(&se);
+		store_flush(r->st, &se);
+	}
 	{
 		struct px_err fe;
 		int frc = log_flush(r->log, &fe);

@@ -73,6 +73,10 @@ uint64_t store_applied(struct store *st);
  */
 int store_begin(struct store *st, struct px_err *err);
 int store_commit(struct store *st, struct px_err *err);
+/* Bring the derived data up to date inside the open transaction, ahead of
+ * store_commit (which then has nothing left to do but commit); a no-op
+ * when nothing waits or the store is read-only. */
+int store_flush(struct store *st, struct px_err *err);
 void store_rollback(struct store *st);
 
 /* What store_apply reports about an applied entry. */

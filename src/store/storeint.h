@@ -227,9 +227,6 @@ int store_record_json(struct store *st, int64_t rid, int history,
 		      json_t **out, struct px_err *err);
 /* rid-level place_within: 1, 0, or <0 on error. */
 int store_within_rid(struct store *st, int64_t place, int64_t ancestor);
-/* Bring the dirty derived data up to date (invariant 3); a no-op when
- * nothing is dirty or the store is read-only. */
-int store_flush(struct store *st, struct px_err *err);
 /* Parse canonical JSON text from the database. */
 json_t *store_parse_json(const char *text, size_t len, struct px_err *err);
 
