@@ -515,6 +515,26 @@ TEST(batch_settings_are_honoured)
 	t0 = px_now();
 	CHECK_EQ_INT(append_range(log, 102, 103), 0);
 	CHECK(px_now() - t0 < 0.25);
+	/* Nor does log_flush_begin, which returns at once: the entry is
+	 * acknowledged without anyone waiting in log_flush. */
+	{
+		struct log_options long_delay = {1000, 60000, 0};
+		size_t len = entry_of(103, buf);
+		log_close(log);
+		log = open_log(dir, &long_delay);
+		REQUIRE(log != NULL);
+		atomic_store(&acks, 0);
+		t0 = px_now();
+		CHECK_EQ_INT(
+		    log_submit_async(log, buf, len, count_ack, NULL, &err), 0);
+		leaves_push(buf, len);
+		log_flush_begin(log);
+		while (atomic_load(&acks) < 1 && px_now() - t0 < 10)
+			usleep(1000);
+		CHECK_EQ_INT(atomic_load(&acks), 1);
+		CHECK(px_now() - t0 < 5);
+		CHECK(exists_rel(dir, "log/tile/0/000.p/104"));
+	}
 	CHECK(root_matches(log, 0));
 	log_close(log);
 }
