@@ -154,15 +154,10 @@ static void pool_release(void *ctx, json_t *j)
 {
 	struct vpool *p = ctx;
 
-	if (p->npend == p->pendcap) {
-		size_t ncap = p->pendcap ? p->pendcap * 2 : 4096;
-		void *n = px_realloc(p->pend, ncap * sizeof(*p->pend));
-		if (!n) {
-			json_decref(j);
-			return;
-		}
-		p->pend = n;
-		p->pendcap = ncap;
+	if (px_grow(&p->pend, &p->pendcap, p->npend + 1, sizeof(*p->pend),
+		    4096)) {
+		json_decref(j);
+		return;
 	}
 	p->pend[p->npend++] = j;
 }
@@ -176,18 +171,9 @@ static void pool_hand_over(struct vpool *p)
 	if (!p->npend)
 		return;
 	pthread_mutex_lock(&p->lock);
-	if (p->ngc + p->npend <= REPO_GC_MAX && p->ngc + p->npend > p->gccap) {
-		size_t ncap = p->gccap ? p->gccap : 4096;
-		void *n;
-		while (ncap < p->ngc + p->npend)
-			ncap *= 2;
-		n = px_realloc(p->gc, ncap * sizeof(*p->gc));
-		if (n) {
-			p->gc = n;
-			p->gccap = ncap;
-		}
-	}
-	if (p->ngc + p->npend <= p->gccap) {
+	if (p->ngc + p->npend <= REPO_GC_MAX &&
+	    px_grow(&p->gc, &p->gccap, p->ngc + p->npend, sizeof(*p->gc),
+		    4096) == 0) {
 		memcpy(p->gc + p->ngc, p->pend, p->npend * sizeof(*p->gc));
 		p->ngc += p->npend;
 		p->npend = 0;

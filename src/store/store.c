@@ -485,14 +485,9 @@ int store_savepoint(struct store *st, struct px_err *err)
 {
 	int rc;
 
-	if ((size_t)st->sp_depth == st->mspcap) {
-		size_t ncap = st->mspcap ? st->mspcap * 2 : 4;
-		void *n = px_realloc(st->msp, ncap * sizeof(*st->msp));
-		if (!n)
-			return px_errorf(err, PX_ENOMEM, "store: out of memory");
-		st->msp = n;
-		st->mspcap = ncap;
-	}
+	if (px_grow(&st->msp, &st->mspcap, (size_t)st->sp_depth + 1,
+		    sizeof(*st->msp), 4))
+		return px_errorf(err, PX_ENOMEM, "store: out of memory");
 	rc = run(st, S_ENTRY_SP, err);
 	if (rc == 0)
 		marks_at(st, &st->msp[st->sp_depth++]);
@@ -1457,14 +1452,9 @@ static int recompute_disputed(struct store *st, int64_t event,
 /* Note derived data of rid to bring up to date (storeint.h, marks). */
 static int mark(struct store *st, int what, int64_t rid, struct px_err *err)
 {
-	if (st->mn == st->mcap) {
-		size_t ncap = st->mcap ? st->mcap * 2 : 1024;
-		void *n = px_realloc(st->marks, ncap * sizeof(*st->marks));
-		if (!n)
-			return px_errorf(err, PX_ENOMEM, "store: out of memory");
-		st->marks = n;
-		st->mcap = ncap;
-	}
+	if (px_grow(&st->marks, &st->mcap, st->mn + 1, sizeof(*st->marks),
+		    1024))
+		return px_errorf(err, PX_ENOMEM, "store: out of memory");
 	st->marks[st->mn].what = what;
 	st->marks[st->mn++].rid = rid;
 	st->dirty = 1;

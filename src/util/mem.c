@@ -9,6 +9,7 @@
 #include "px.h"
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,29 @@ void *px_realloc(void *p, size_t n)
 void px_free(void *p)
 {
 	free(p);
+}
+
+int px_grow(void *arr, size_t *cap, size_t need, size_t size, size_t min)
+{
+	void **p = arr;
+	size_t ncap = *cap ? *cap : (min ? min : 1);
+	void *n;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2 / size)
+			return PX_ENOMEM;
+		ncap *= 2;
+	}
+	if (ncap > SIZE_MAX / size)
+		return PX_ENOMEM;
+	n = px_realloc(*p, ncap * size);
+	if (!n)
+		return PX_ENOMEM;
+	*p = n;
+	*cap = ncap;
+	return 0;
 }
 
 char *px_strndup(const char *s, size_t n)

@@ -74,6 +74,10 @@ void *px_malloc(size_t n);
 void *px_calloc(size_t count, size_t size);
 void *px_realloc(void *p, size_t n);
 void px_free(void *p);
+/* Make room in the array *arr (of *cap elements of size bytes) for at
+ * least need elements: its capacity doubles, starting at min.  0, or
+ * PX_ENOMEM with the array as it was. */
+int px_grow(void *arr, size_t *cap, size_t need, size_t size, size_t min);
 char *px_strdup(const char *s);
 char *px_strndup(const char *s, size_t n);
 /*

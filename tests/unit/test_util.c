@@ -37,6 +37,31 @@ TEST(buf_survives_failed_allocation)
 	px_buf_release(&b);
 }
 
+TEST(grow_doubles_and_keeps_the_array_on_failure)
+{
+	int *a = NULL;
+	size_t cap = 0, i;
+
+	CHECK_EQ_INT(px_grow(&a, &cap, 3, sizeof(*a), 4), 0);
+	CHECK_EQ_INT(cap, 4);
+	for (i = 0; i < 4; i++)
+		a[i] = (int)i;
+	CHECK_EQ_INT(px_grow(&a, &cap, 4, sizeof(*a), 4), 0);
+	CHECK_EQ_INT(cap, 4);
+	CHECK_EQ_INT(px_grow(&a, &cap, 9, sizeof(*a), 4), 0);
+	CHECK_EQ_INT(cap, 16);
+	CHECK_EQ_INT(a[3], 3);
+	px_alloc_fail_at(1, 0);
+	CHECK_EQ_INT(px_grow(&a, &cap, 17, sizeof(*a), 4), PX_ENOMEM);
+	px_alloc_fail_at(0, 0);
+	CHECK_EQ_INT(cap, 16);
+	CHECK_EQ_INT(a[3], 3);
+	CHECK_EQ_INT(px_grow(&a, &cap, SIZE_MAX / 2, sizeof(*a), 4),
+		     PX_ENOMEM);
+	CHECK_EQ_INT(cap, 16);
+	px_free(a);
+}
+
 TEST(hex_round_trip)
 {
 	uint8_t in[4] = {0x00, 0xab, 0x7f, 0xff}, out[4];
@@ -138,6 +163,7 @@ TEST(error_names_come_from_one_list)
 
 TEST_MAIN(TEST_ENTRY(buf_respects_max),
 	  TEST_ENTRY(buf_survives_failed_allocation),
+	  TEST_ENTRY(grow_doubles_and_keeps_the_array_on_failure),
 	  TEST_ENTRY(hex_round_trip), TEST_ENTRY(base64_is_strict),
 	  TEST_ENTRY(parse_u64_rejects_sloppy_numbers),
 	  TEST_ENTRY(durable_write_and_read),
