@@ -691,6 +691,10 @@ TEST(test_search_scripts)
 		CHECK(!has_id(o, w.ev[4]) && !has_id(o, w.ev[5]));
 		json_decref(o);
 	}
+	/* only words filed are searched: no token of the store's own */
+	o = search(st, "kevent", -1);
+	CHECK_EQ_INT(count_items(o), 0);
+	json_decref(o);
 	/* the place is first, with the match highlighted in its names */
 	o = search(st, "Stepanakert", -1);
 	{
